@@ -1,0 +1,20 @@
+/* secret: API keys in and out. A key is trimmed once, refused when it still
+ * holds a control character, and only ever shown masked. */
+#ifndef OKAYA_SECRET_H
+#define OKAYA_SECRET_H
+
+#include <stddef.h>
+
+#define API_KEY_MAX 512
+
+/* Copies raw into out (size outlen) trimmed of surrounding whitespace.
+ * Returns 0, or -1 with a message (never containing the key) when the key is
+ * empty, too long, or holds a control character such as CR or LF. */
+int api_key_clean(const char *raw, char *out, size_t outlen, char *err, size_t errlen);
+
+/* Masks all but the last 4 characters: "••••••••3f9a" rendered in ASCII as
+ * "********3f9a" (at most 8 stars; keys of 8 characters or fewer are fully
+ * masked). Always NUL-terminates out. */
+void api_key_mask(const char *key, char *out, size_t outlen);
+
+#endif
