@@ -1,0 +1,152 @@
+/* app: the TUI's state and the functions its screens share.
+ *
+ * Every screen draws from this state alone, so a resize is "destroy the
+ * widgets, recompute sizes, build and draw again". Widgets (libform fields,
+ * libmenu menus, libpanel overlays) are views; what they hold is copied back
+ * into the state before they are destroyed. */
+#ifndef OKAYA_TUI_APP_H
+#define OKAYA_TUI_APP_H
+
+#include <stdbool.h>
+#include <time.h>
+#include <wchar.h>
+#include <curses.h>
+#include <panel.h>
+#include "config.h"
+#include "engine.h"
+#include "flags.h"
+#include "target.h"
+
+#define MIN_COLS 60
+#define MIN_ROWS 16
+
+enum focus { FOCUS_KIND, FOCUS_ID, FOCUS_FLAGS, FOCUS_SEND, FOCUS_COUNT };
+
+enum overlay { OV_NONE, OV_REVIEW, OV_RECENTS, OV_SETTINGS, OV_HELP, OV_BODY, OV_COUNT };
+
+/* Colour pairs; with NO_COLOR (or no colour terminal) they are never used
+ * and every state is also spelled out in text. */
+enum { PAIR_OK = 1, PAIR_ERR, PAIR_TITLE, PAIR_DIM };
+
+struct lineedit;
+struct recents_view;
+struct settings_view;
+struct pager;
+
+struct app {
+	struct config *cfg;
+	struct engine *eng;
+	char eng_err[256];          /* why there is no engine, when eng is NULL */
+
+	/* Main form. */
+	enum target_kind kind;
+	char id[PARTICIPANT_ID_MAX + 1]; /* last synced text of the ID field */
+	level_t level;
+	int flag_cur;
+	enum focus focus;
+	char note[320];             /* inline line under the ID: reason or hint */
+	bool note_error;
+
+	/* The request in flight (req_id > 0) and the last answer. */
+	long req_id;
+	struct timespec req_start;
+	struct target req_target;
+	level_t req_level;
+	unsigned spin;
+	struct result *last;
+	struct target last_target;
+	level_t last_level;
+	char after_note[320];       /* saved to recents / save failed */
+	bool after_error;
+
+	/* The one overlay shown above the form, and its state. */
+	enum overlay overlay;
+	struct target review_target;
+	level_t review_level;
+	struct recents_view *recents;
+	struct settings_view *settings;
+	struct pager *pager;
+
+	/* Widgets of the main form. */
+	struct lineedit *id_edit;
+
+	int rows, cols;
+	bool too_small;
+	bool colour;
+	bool quit;
+	int exit_code;
+};
+
+/* ---- tui/draw.c: small drawing helpers ---- */
+/* Writes s (UTF-8) at y,x, clipped to width columns; returns columns used. */
+int draw_text(WINDOW *w, int y, int x, const char *s, int width);
+/* Same after escaping control characters (for text from the server). */
+int draw_untrusted(WINDOW *w, int y, int x, const char *s, int width);
+/* Escapes C0/C1 controls, DEL and invalid UTF-8 as \n, \t, \xNN... */
+void text_escape(const char *in, size_t n, char *out, size_t outlen);
+/* Attribute for a colour pair, or A_NORMAL-ish fallback without colour. */
+attr_t app_attr(const struct app *a, int pair);
+/* Centered box frame with a title on a window. */
+void draw_frame(WINDOW *w, const char *title);
+/* Copies s clipped to cols columns and padded with spaces to exactly cols. */
+void text_fit(char *out, size_t outlen, const char *s, int cols);
+/* Display width of a UTF-8 string (invalid bytes count 4: "\xNN"). */
+int text_width(const char *s);
+
+/* ---- tui/mainscr.c: the main form and response panel ---- */
+void mainscr_build(struct app *a);
+void mainscr_destroy(struct app *a);
+void mainscr_draw(struct app *a);
+void mainscr_key(struct app *a, bool fkey, wint_t ch);
+void mainscr_sync_id(struct app *a);   /* field text -> a->id */
+void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool with_level);
+void mainscr_cursor(struct app *a);
+
+/* ---- tui/response.c ---- */
+void response_draw(struct app *a, WINDOW *w, int top, int height);
+/* What to do next for a result, or NULL. */
+const char *response_hint(const struct result *r);
+/* The body as display lines (pretty JSON, or raw text), escaped. */
+char **response_body_lines(const struct result *r, size_t *n);
+void response_lines_free(char **lines, size_t n);
+
+/* ---- tui/send.c ---- */
+/* Validates the form; on success opens the review or sends. */
+void send_request(struct app *a);
+/* Sends what the review shows (or the form, review off). */
+void send_now(struct app *a, const struct target *t, level_t level);
+void send_cancel(struct app *a);
+void send_finish(struct app *a, struct result *r);
+double send_elapsed_ms(const struct app *a);
+/* Rebuilds the engine from the config (after Settings). */
+int send_engine_setup(struct app *a);
+
+/* ---- overlays: each has open/build/destroy/draw/key ---- */
+struct overlay_ops {
+	void (*build)(struct app *a);     /* create windows for the current size */
+	void (*destroy)(struct app *a);   /* remove windows, keep state */
+	void (*draw)(struct app *a);
+	void (*key)(struct app *a, bool fkey, wint_t ch);
+	void (*close)(struct app *a);     /* free the state too */
+	void (*cursor)(struct app *a);    /* place the terminal cursor, or NULL */
+};
+extern const struct overlay_ops review_ops, recents_ops, settings_ops, help_ops, body_ops;
+
+void overlay_open(struct app *a, enum overlay which);
+/* State for each overlay, created before it is built (pager.c, recents.c, settings.c). */
+void pager_open_help(struct app *a);
+void pager_open_body(struct app *a);
+void recents_open(struct app *a);
+void settings_open(struct app *a);
+void overlay_close(struct app *a);
+
+/* Overlay sizes: a centered window of at most h x w inside the screen. */
+WINDOW *overlay_window(struct app *a, int h, int w, PANEL **panel);
+
+/* ---- tui/app.c ---- */
+void app_layout(struct app *a);   /* destroy + build everything for the size */
+void app_redraw(struct app *a);   /* draw everything from state */
+void app_key(struct app *a, bool fkey, wint_t ch);
+void app_teardown(struct app *a); /* frees every widget and overlay state */
+
+#endif

@@ -1,0 +1,215 @@
+/* draw: clipping, escaping and attributes shared by every screen. */
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "app.h"
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+{
+	size_t len;
+	unsigned c = s[0], min;
+	if (c < 0x80) { *cp = c; return 1; }
+	if (c >= 0xc2 && c <= 0xdf) { len = 2; c &= 0x1f; min = 0x80; }
+	else if (c >= 0xe0 && c <= 0xef) { len = 3; c &= 0x0f; min = 0x800; }
+	else if (c >= 0xf0 && c <= 0xf4) { len = 4; c &= 0x07; min = 0x10000; }
+	else return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+void text_escape(const char *in, size_t n, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+	if (!outlen)
+		return;
+	for (size_t i = 0; i < n;) {
+		unsigned cp = 0;
+		size_t len = utf8_seq(s + i, n - i, &cp);
+		char tmp[8];
+		const char *piece = tmp;
+		size_t plen;
+		if (len == 0) {
+			snprintf(tmp, sizeof tmp, "\\x%02X", s[i]);
+			len = 1;
+		} else if (cp == '\n') {
+			piece = "\\n";
+		} else if (cp == '\r') {
+			piece = "\\r";
+		} else if (cp == '\t') {
+			piece = "\\t";
+		} else if (cp < 0x20 || cp == 0x7f) {
+			snprintf(tmp, sizeof tmp, "\\x%02X", cp);
+		} else if (cp >= 0x80 && cp < 0xa0) {
+			snprintf(tmp, sizeof tmp, "\\u%04X", cp);
+		} else {
+			memcpy(tmp, s + i, len);
+			tmp[len] = '\0';
+		}
+		plen = strlen(piece);
+		if (o + plen >= outlen)
+			break;
+		memcpy(out + o, piece, plen);
+		o += plen;
+		i += len;
+	}
+	out[o] = '\0';
+}
+
+int draw_text(WINDOW *w, int y, int x, const char *s, int width)
+{
+	if (width <= 0 || !s)
+		return 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int used = 0;
+	wmove(w, y, x);
+	const char *p = s;
+	size_t left = strlen(s);
+	while (left > 0) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, p, left, &st);
+		if (r == (size_t)-1 || r == (size_t)-2) {
+			/* Not valid in this locale: show one '?' per byte. */
+			memset(&st, 0, sizeof st);
+			if (used + 1 > width)
+				break;
+			waddch(w, '?');
+			used++;
+			p++;
+			left--;
+			continue;
+		}
+		if (r == 0)
+			break;
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1, wc = L'?';
+		if (used + cw > width)
+			break;
+		waddnwstr(w, &wc, 1);
+		used += cw;
+		p += r;
+		left -= r;
+	}
+	return used;
+}
+
+int draw_untrusted(WINDOW *w, int y, int x, const char *s, int width)
+{
+	size_t n = strlen(s);
+	size_t cap = n * 6 + 1;
+	char stackbuf[1024];
+	char *buf = cap <= sizeof stackbuf ? stackbuf : malloc(cap);
+	if (!buf)
+		return 0;
+	text_escape(s, n, buf, cap);
+	int used = draw_text(w, y, x, buf, width);
+	if (buf != stackbuf)
+		free(buf);
+	return used;
+}
+
+int text_width(const char *s)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int width = 0;
+	size_t left = strlen(s);
+	while (left > 0) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, s, left, &st);
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+			memset(&st, 0, sizeof st);
+			width += 1;
+			s++;
+			left--;
+			continue;
+		}
+		int cw = wcwidth(wc);
+		width += cw < 0 ? 1 : cw;
+		s += r;
+		left -= r;
+	}
+	return width;
+}
+
+attr_t app_attr(const struct app *a, int pair)
+{
+	/* Without colour every pair still means something through attributes. */
+	switch (pair) {
+	case PAIR_TITLE:
+		return A_REVERSE;
+	case PAIR_DIM:
+		return a->colour ? (attr_t)COLOR_PAIR(pair) : A_DIM;
+	case PAIR_ERR:
+	case PAIR_OK:
+		return A_BOLD | (a->colour ? (attr_t)COLOR_PAIR(pair) : 0);
+	}
+	return A_NORMAL;
+}
+
+void draw_frame(WINDOW *w, const char *title)
+{
+	werase(w);
+	box(w, 0, 0);
+	if (title) {
+		wattron(w, A_BOLD);
+		mvwprintw(w, 0, 2, " %s ", title);
+		wattroff(w, A_BOLD);
+	}
+}
+
+WINDOW *overlay_window(struct app *a, int h, int w, PANEL **panel)
+{
+	if (h > a->rows - 2)
+		h = a->rows - 2;
+	if (w > a->cols - 4)
+		w = a->cols - 4;
+	WINDOW *win = newwin(h, w, (a->rows - h) / 2, (a->cols - w) / 2);
+	if (!win) {
+		*panel = NULL;
+		return NULL;
+	}
+	keypad(win, TRUE);
+	*panel = new_panel(win);
+	return win;
+}
+
+void text_fit(char *out, size_t outlen, const char *s, int cols)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t o = 0;
+	int used = 0;
+	size_t left = strlen(s);
+	while (left > 0) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, s, left, &st);
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0)
+			break;
+		int cw = wcwidth(wc);
+		if (cw < 0 || used + cw > cols || o + r + 1 >= outlen)
+			break;
+		memcpy(out + o, s, r);
+		o += r;
+		used += cw;
+		s += r;
+		left -= r;
+	}
+	while (used < cols && o + 1 < outlen) {
+		out[o++] = ' ';
+		used++;
+	}
+	out[o] = '\0';
+}

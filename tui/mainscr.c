@@ -1,0 +1,278 @@
+/* mainscr: the main form (kind, ID, flags, Send) above the response panel.
+ *
+ *  row 0      title: base URL, masked key
+ *  row 1..3   kind, ID field, inline note (reason or hint)
+ *  row 4..8   the five flags; row 9 the description of the one under the cursor
+ *  row 10     Send and the request in flight
+ *  row 11..   the response panel; last row the key hints */
+#include <stdio.h>
+#include <string.h>
+#include "app.h"
+#include "keys.h"
+#include "lineedit.h"
+#include "secret.h"
+
+enum { ROW_TITLE = 0, ROW_KIND, ROW_ID, ROW_NOTE, ROW_FLAGS, ROW_DESC = ROW_FLAGS + FLAG_COUNT,
+       ROW_SEND, ROW_RESP };
+#define FIELD_X 13
+
+void mainscr_build(struct app *a)
+{
+	int width = a->cols - FIELD_X - 2;
+	a->id_edit = lineedit_new(ROW_ID, FIELD_X, width, PARTICIPANT_ID_MAX, false, a->id);
+	lineedit_focus(a->id_edit, a->focus == FOCUS_ID);
+}
+
+void mainscr_destroy(struct app *a)
+{
+	if (a->id_edit) {
+		mainscr_sync_id(a);
+		lineedit_free(a->id_edit);
+		a->id_edit = NULL;
+	}
+}
+
+void mainscr_sync_id(struct app *a)
+{
+	if (a->id_edit)
+		lineedit_text(a->id_edit, a->id, sizeof a->id);
+}
+
+void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool with_level)
+{
+	a->kind = kind;
+	snprintf(a->id, sizeof a->id, "%s", id);
+	lineedit_set(a->id_edit, a->id);
+	a->note[0] = '\0';
+	a->note_error = false;
+	const struct recent *r = config_recent_find(a->cfg, kind, id);
+	if (with_level && r && r->has_level) {
+		char when[32] = "";
+		struct tm tm;
+		if (r->when && localtime_r(&r->when, &tm))
+			strftime(when, sizeof when, " on %Y-%m-%d %H:%M", &tm);
+		a->level = r->level;
+		snprintf(a->note, sizeof a->note, "Ticked the level last sent from this machine%s.",
+			 when);
+	}
+	char err[256];
+	struct target t;
+	if (target_set(&t, kind, a->id, err, sizeof err) != 0) {
+		snprintf(a->note, sizeof a->note, "Error: %s", err);
+		a->note_error = true;
+	} else if (kind == TARGET_PARTICIPANT && participant_id_unusual(t.id) && !a->note[0]) {
+		snprintf(a->note, sizeof a->note,
+			 "Hint: Okaya's external IDs usually begin with \"ok_\".");
+	}
+}
+
+static void set_focus(struct app *a, enum focus f)
+{
+	if (a->focus == FOCUS_ID && f != FOCUS_ID)
+		mainscr_sync_id(a);
+	a->focus = f;
+	lineedit_focus(a->id_edit, f == FOCUS_ID);
+}
+
+static void toggle_flag(struct app *a, int i)
+{
+	if (i < 0 || i >= FLAG_COUNT)
+		return;
+	a->level ^= flag_table[i].bit;
+	a->flag_cur = i;
+}
+
+void mainscr_key(struct app *a, bool fkey, wint_t ch)
+{
+	enum action act;
+	if (a->focus == FOCUS_ID) {
+		act = keys_action(SC_ANY, fkey, ch);
+		if (act == ACT_NONE) {
+			if (fkey && ch == KEY_DOWN) {
+				set_focus(a, FOCUS_FLAGS);
+				return;
+			}
+			if (fkey && ch == KEY_UP) {
+				set_focus(a, FOCUS_KIND);
+				return;
+			}
+			lineedit_key(a->id_edit, fkey, ch);
+			/* Any edit makes an old complaint stale. */
+			if (a->note_error)
+				a->note[0] = '\0', a->note_error = false;
+			return;
+		}
+	} else {
+		act = keys_action(a->focus == FOCUS_FLAGS ? SC_FLAGS : SC_NOTEXT, fkey, ch);
+	}
+
+	switch (act) {
+	case ACT_NEXT:
+		set_focus(a, (a->focus + 1) % FOCUS_COUNT);
+		return;
+	case ACT_PREV:
+		set_focus(a, (a->focus + FOCUS_COUNT - 1) % FOCUS_COUNT);
+		return;
+	case ACT_ENTER:
+		if (a->focus == FOCUS_SEND)
+			send_request(a);
+		else if (a->focus == FOCUS_FLAGS)
+			toggle_flag(a, a->flag_cur);
+		else
+			set_focus(a, a->focus + 1);
+		return;
+	case ACT_TOGGLE:
+		if (a->focus == FOCUS_FLAGS)
+			toggle_flag(a, a->flag_cur);
+		else if (a->focus == FOCUS_KIND)
+			a->kind = a->kind == TARGET_GROUP ? TARGET_PARTICIPANT : TARGET_GROUP;
+		else if (a->focus == FOCUS_SEND)
+			send_request(a);
+		return;
+	case ACT_LEFT:
+	case ACT_RIGHT:
+		if (a->focus == FOCUS_KIND)
+			a->kind = act == ACT_LEFT ? TARGET_GROUP : TARGET_PARTICIPANT;
+		return;
+	case ACT_UP:
+		if (a->flag_cur > 0)
+			a->flag_cur--;
+		else
+			set_focus(a, FOCUS_ID);
+		return;
+	case ACT_DOWN:
+		if (a->flag_cur < FLAG_COUNT - 1)
+			a->flag_cur++;
+		else
+			set_focus(a, FOCUS_SEND);
+		return;
+	case ACT_ALL:
+		a->level = LEVEL_ALL;
+		return;
+	case ACT_CLEAR:
+		a->level = LEVEL_NONE;
+		return;
+	default:
+		if (act >= ACT_FLAG1 && act < ACT_FLAG1 + FLAG_COUNT)
+			toggle_flag(a, (int)(act - ACT_FLAG1));
+		return;
+	}
+}
+
+static void draw_title(struct app *a)
+{
+	char key[64];
+	if (a->cfg->api_key[0]) {
+		char masked[32];
+		api_key_mask(a->cfg->api_key, masked, sizeof masked);
+		snprintf(key, sizeof key, "key %s%s", masked,
+			 a->cfg->key_from == KEY_ENV ? " (env)" : "");
+	} else {
+		snprintf(key, sizeof key, "no API key: F3");
+	}
+	attr_t at = app_attr(a, PAIR_TITLE);
+	wattron(stdscr, at);
+	mvhline(ROW_TITLE, 0, ' ', a->cols);
+	int used = draw_text(stdscr, ROW_TITLE, 1, "okaya-privacy", a->cols - 2);
+	int kw = text_width(key);
+	draw_text(stdscr, ROW_TITLE, used + 3, a->cfg->base_url, a->cols - used - kw - 6);
+	draw_text(stdscr, ROW_TITLE, a->cols - kw - 1, key, kw);
+	wattroff(stdscr, at);
+}
+
+static void draw_row_label(struct app *a, int row, enum focus f, const char *label)
+{
+	bool on = a->focus == f && a->overlay == OV_NONE;
+	mvaddstr(row, 0, on ? ">" : " ");
+	if (on)
+		attron(A_BOLD);
+	mvaddstr(row, 2, label);
+	if (on)
+		attroff(A_BOLD);
+}
+
+static void draw_flags(struct app *a)
+{
+	bool on = a->focus == FOCUS_FLAGS && a->overlay == OV_NONE;
+	draw_row_label(a, ROW_FLAGS, FOCUS_FLAGS, "Flags");
+	for (int i = 0; i < FLAG_COUNT; i++) {
+		const struct flag_info *f = &flag_table[i];
+		bool cur = on && i == a->flag_cur;
+		char line[160];
+		snprintf(line, sizeof line, "%s [%c] %d %-22s %s", cur ? ">" : " ",
+			 (a->level & f->bit) ? 'x' : ' ', i + 1, f->label, f->wire);
+		if (cur)
+			attron(A_REVERSE);
+		draw_text(stdscr, ROW_FLAGS + i, FIELD_X - 2, line, a->cols - FIELD_X + 1);
+		if (cur)
+			attroff(A_REVERSE);
+	}
+	attr_t dim = app_attr(a, PAIR_DIM);
+	attron(dim);
+	draw_text(stdscr, ROW_DESC, FIELD_X + 5, flag_table[a->flag_cur].description,
+		  a->cols - FIELD_X - 6);
+	attroff(dim);
+}
+
+static void draw_send(struct app *a)
+{
+	bool on = a->focus == FOCUS_SEND && a->overlay == OV_NONE;
+	mvaddstr(ROW_SEND, 0, on ? ">" : " ");
+	if (on)
+		attron(A_REVERSE | A_BOLD);
+	mvaddstr(ROW_SEND, 2, "[ Send ]");
+	if (on)
+		attroff(A_REVERSE | A_BOLD);
+	char status[200];
+	if (a->req_id > 0) {
+		static const char spin[] = "|/-\\";
+		snprintf(status, sizeof status, "%c Sending to %s %.100s... %.1f s  (Esc cancels)",
+			 spin[a->spin % 4], target_kind_name(a->req_target.kind),
+			 a->req_target.id, send_elapsed_ms(a) / 1000.0);
+	} else {
+		char lv[128];
+		level_format(a->level, lv, sizeof lv);
+		snprintf(status, sizeof status, "F5 sends: %s", lv);
+	}
+	draw_text(stdscr, ROW_SEND, FIELD_X, status, a->cols - FIELD_X - 1);
+}
+
+void mainscr_draw(struct app *a)
+{
+	werase(stdscr);
+	draw_title(a);
+
+	draw_row_label(a, ROW_KIND, FOCUS_KIND, "Kind");
+	mvprintw(ROW_KIND, FIELD_X, "(%c) Group   (%c) Participant",
+		 a->kind == TARGET_GROUP ? '*' : ' ', a->kind == TARGET_PARTICIPANT ? '*' : ' ');
+	draw_row_label(a, ROW_ID, FOCUS_ID, a->kind == TARGET_GROUP ? "Group ID" : "External ID");
+	if (a->note[0]) {
+		attr_t at = a->note_error ? app_attr(a, PAIR_ERR) : app_attr(a, PAIR_DIM);
+		attron(at);
+		draw_text(stdscr, ROW_NOTE, FIELD_X, a->note, a->cols - FIELD_X - 1);
+		attroff(at);
+	}
+	draw_flags(a);
+	draw_send(a);
+
+	mvhline(ROW_RESP, 0, ACS_HLINE, a->cols);
+	mvaddstr(ROW_RESP, 2, " Response ");
+	response_draw(a, stdscr, ROW_RESP + 1, a->rows - ROW_RESP - 2);
+
+	attr_t at = app_attr(a, PAIR_TITLE);
+	attron(at);
+	mvhline(a->rows - 1, 0, ' ', a->cols);
+	draw_text(stdscr, a->rows - 1, 1,
+		  "F1 Help  F2 Recent  F3 Settings  F4 Body  F5 Send  F10 Quit", a->cols - 2);
+	attroff(at);
+}
+
+void mainscr_cursor(struct app *a)
+{
+	if (a->focus == FOCUS_ID && a->id_edit) {
+		curs_set(1);
+		lineedit_cursor(a->id_edit);
+	} else {
+		curs_set(0);
+	}
+}

@@ -1,0 +1,106 @@
+/* review: what is about to be sent, before it goes. Enter sends, Esc returns. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app.h"
+#include "keys.h"
+
+static WINDOW *win;
+static PANEL *panel;
+
+static void build(struct app *a)
+{
+	win = overlay_window(a, 14, 76, &panel);
+}
+
+static void destroy(struct app *a)
+{
+	(void)a;
+	if (panel)
+		del_panel(panel);
+	if (win)
+		delwin(win);
+	win = NULL;
+	panel = NULL;
+}
+
+static void row(WINDOW *w, int y, const char *label, const char *value, int width)
+{
+	wattron(w, A_BOLD);
+	mvwaddstr(w, y, 2, label);
+	wattroff(w, A_BOLD);
+	draw_text(w, y, 11, value, width - 13);
+}
+
+static void draw(struct app *a)
+{
+	if (!win)
+		return;
+	int h, w;
+	getmaxyx(win, h, w);
+	draw_frame(win, "Review before sending");
+	const struct target *t = &a->review_target;
+	char *path = target_privacy_path(t);
+	char *body = level_request_body(a->review_level);
+	char url[1024], line[600], diff[256];
+	size_t bl = strlen(a->cfg->base_url);
+	while (bl > 0 && a->cfg->base_url[bl - 1] == '/')
+		bl--;
+	snprintf(url, sizeof url, "%.*s%s", (int)bl, a->cfg->base_url, path ? path : "?");
+
+	const struct recent *r = config_recent_find(a->cfg, t->kind, t->id);
+	snprintf(line, sizeof line, "%s %s%s%s%s", target_kind_name(t->kind), t->id,
+		 r && r->label ? " (" : "", r && r->label ? r->label : "", r && r->label ? ")" : "");
+
+	int y = 2;
+	row(win, y++, "Method", "POST", w);
+	row(win, y++, "URL", url, w);
+	row(win, y++, "Body", body ? body : "?", w);
+	row(win, y++, "Target", line, w);
+	if (r && r->has_level) {
+		char when[40] = "";
+		struct tm tm;
+		if (r->when && localtime_r(&r->when, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		if (r->level == a->review_level)
+			snprintf(diff, sizeof diff, "no change");
+		else
+			level_format_diff(r->level, a->review_level, diff, sizeof diff);
+		snprintf(line, sizeof line, "%s (vs. last sent from here %s)", diff, when);
+	} else {
+		snprintf(line, sizeof line, "nothing sent to it from this machine before");
+	}
+	row(win, y++, "Change", line, w);
+	if (t->kind == TARGET_PARTICIPANT && y + 1 < h - 2) {
+		y++;
+		draw_text(win, y++, 2, "The API cannot read a participant's requested level back:",
+			  w - 4);
+		draw_text(win, y++, 2, "the change above compares with this machine's last send.",
+			  w - 4);
+	}
+	wattron(win, A_BOLD);
+	draw_text(win, h - 2, 2, "Enter sends   Esc goes back", w - 4);
+	wattroff(win, A_BOLD);
+	free(path);
+	free(body);
+}
+
+static void key(struct app *a, bool fkey, wint_t ch)
+{
+	enum action act = keys_action(SC_ANY, fkey, ch);
+	if (act == ACT_ENTER || act == ACT_SEND) {
+		struct target t = a->review_target;
+		level_t level = a->review_level;
+		overlay_close(a);
+		send_now(a, &t, level);
+	} else if (act == ACT_ESC || (!fkey && ch == 'q')) {
+		overlay_close(a);
+	}
+}
+
+static void close_(struct app *a)
+{
+	(void)a;
+}
+
+const struct overlay_ops review_ops = { build, destroy, draw, key, close_, NULL };

@@ -1,0 +1,115 @@
+/* send: from the form to a request in flight, and from a result to the
+ * recent list. At most one request is in flight: a second send is refused. */
+#include <stdio.h>
+#include <string.h>
+#include "app.h"
+#include "api.h"
+
+static void note_error(struct app *a, const char *msg)
+{
+	snprintf(a->note, sizeof a->note, "Error: %s", msg);
+	a->note_error = true;
+}
+
+int send_engine_setup(struct app *a)
+{
+	struct engine_opts o = {
+		.base_url = a->cfg->base_url,
+		.api_key = a->cfg->api_key[0] ? a->cfg->api_key : NULL,
+		.connect_timeout_s = a->cfg->connect_timeout_s,
+		.timeout_s = a->cfg->timeout_s,
+	};
+	a->eng_err[0] = '\0';
+	if (a->eng)
+		return engine_configure(a->eng, &o, a->eng_err, sizeof a->eng_err);
+	a->eng = engine_new(&o, a->eng_err, sizeof a->eng_err);
+	return a->eng ? 0 : -1;
+}
+
+double send_elapsed_ms(const struct app *a)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - a->req_start.tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - a->req_start.tv_nsec) / 1e6;
+}
+
+void send_request(struct app *a)
+{
+	if (a->req_id > 0) {
+		snprintf(a->note, sizeof a->note,
+			 "A request is already in flight: wait for it, or Esc cancels it.");
+		a->note_error = true;
+		return;
+	}
+	mainscr_sync_id(a);
+	struct target t;
+	char err[256];
+	if (target_set(&t, a->kind, a->id, err, sizeof err) != 0) {
+		note_error(a, err);
+		a->focus = FOCUS_ID;
+		return;
+	}
+	if (a->cfg->review) {
+		a->review_target = t;
+		a->review_level = a->level;
+		overlay_open(a, OV_REVIEW);
+		return;
+	}
+	send_now(a, &t, a->level);
+}
+
+void send_now(struct app *a, const struct target *t, level_t level)
+{
+	char err[256];
+	if (a->req_id > 0)
+		return;
+	if (!a->eng) {
+		snprintf(err, sizeof err, "%.200s (fix it in Settings, F3)", a->eng_err);
+		note_error(a, err);
+		return;
+	}
+	long id = api_set_privacy(a->eng, t, level, NULL, err, sizeof err);
+	if (id < 0) {
+		note_error(a, err);
+		return;
+	}
+	a->req_id = id;
+	a->req_target = *t;
+	a->req_level = level;
+	a->spin = 0;
+	clock_gettime(CLOCK_MONOTONIC, &a->req_start);
+	a->note[0] = '\0';
+	a->note_error = false;
+}
+
+void send_cancel(struct app *a)
+{
+	if (a->req_id > 0 && a->eng)
+		engine_cancel(a->eng, a->req_id);
+}
+
+void send_finish(struct app *a, struct result *r)
+{
+	a->req_id = 0;
+	result_free(a->last);
+	a->last = r;
+	a->last_target = a->req_target;
+	a->last_level = a->req_level;
+	a->after_note[0] = '\0';
+	a->after_error = false;
+	if (r->fail != FAIL_NONE || r->status < 200 || r->status >= 300)
+		return;
+
+	char err[256];
+	if (config_recent_touch(a->cfg, a->last_target.kind,
+				a->last_target.id, a->last_level, time(NULL)) != 0) {
+		snprintf(a->after_note, sizeof a->after_note, "Could not add it to the recent list.");
+		a->after_error = true;
+	} else if (config_save(a->cfg, err, sizeof err) != 0) {
+		snprintf(a->after_note, sizeof a->after_note, "Config not saved: %s", err);
+		a->after_error = true;
+	} else {
+		snprintf(a->after_note, sizeof a->after_note, "Saved to recent targets (F2).");
+	}
+}
