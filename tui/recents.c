@@ -102,26 +102,30 @@ static void menu_build(struct app *a)
 	v->names = calloc(v->n + 1, sizeof *v->names);
 	if (!v->items || !v->names)
 		return;
-	int idw = w > 70 ? 22 : 16, labw = w > 70 ? 16 : 10;
+	int idw = w > 70 ? 20 : 16, labw = w > 70 ? 14 : 10;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct recent *r = v->rows[i];
 		char id[PARTICIPANT_ID_MAX * 4 + 1], lab[512], idf[256], labf[256], lv[128];
-		char when[24] = "never";
+		char when[24] = "never", ticks[FLAG_COUNT + 1];
 		text_escape(r->id, strlen(r->id), id, sizeof id);
 		text_escape(r->label ? r->label : "", r->label ? strlen(r->label) : 0, lab,
 			    sizeof lab);
 		text_fit(idf, sizeof idf, id, idw);
 		text_fit(labf, sizeof labf, lab, labw);
+		/* Flag positions as digits ("1..4."), then the names as room allows. */
+		for (int f = 0; f < FLAG_COUNT; f++)
+			ticks[f] = r->has_level && (r->level & flag_table[f].bit) ? (char)('1' + f) : '.';
+		ticks[FLAG_COUNT] = '\0';
 		if (r->has_level)
 			level_format(r->level, lv, sizeof lv);
 		else
-			snprintf(lv, sizeof lv, "-");
+			snprintf(lv, sizeof lv, "(no level recorded)");
 		struct tm tm;
 		if (r->when && localtime_r(&r->when, &tm))
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		char line[1024];
-		snprintf(line, sizeof line, "%c %s %s %s  %s",
-			 r->kind == TARGET_GROUP ? 'G' : 'P', idf, labf, when, lv);
+		snprintf(line, sizeof line, "%c %s %s %-16s %s %s",
+			 r->kind == TARGET_GROUP ? 'G' : 'P', idf, labf, when, ticks, lv);
 		v->names[i] = malloc((size_t)w * 4 + 1);
 		if (!v->names[i])
 			return;
@@ -243,7 +247,7 @@ static void draw(struct app *a)
 		mvwaddstr(v->win, 1, 2, "All recent targets, newest first (/ filters)");
 	}
 	wattron(v->win, A_DIM);
-	draw_text(v->win, 2, 3, "  kind, ID, label, when sent, last level sent from here", w - 5);
+	draw_text(v->win, 2, 3, "  kind, ID, label, when sent, last level sent from this machine", w - 5);
 	wattroff(v->win, A_DIM);
 	if (v->n == 0) {
 		werase(v->sub);

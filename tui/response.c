@@ -50,7 +50,7 @@ char **response_body_lines(const struct result *r, size_t *n)
 	const char *text = r->body;
 	size_t len = r->body_len;
 	if (r->json) {
-		text = json_object_to_json_string_ext(r->json, JSON_C_TO_STRING_PRETTY |
+		text = json_object_to_json_string_ext(r->json, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						      JSON_C_TO_STRING_NOSLASHESCAPE);
 		len = strlen(text);
 	}

@@ -1,0 +1,92 @@
+# Helpers for the tmux end-to-end suites (sourced after lib.sh).
+# Each suite gets its own tmux server (-L) so runs never collide.
+TMUX_SOCK="okaya-tui-$$-$RANDOM"
+TM() { tmux -L "$TMUX_SOCK" "$@"; }
+tui_cleanup() { tmux -L "$TMUX_SOCK" kill-server 2>/dev/null; t_cleanup; }
+trap tui_cleanup EXIT
+
+# tui_config FILE KEY: a fresh config for the running sandbox.
+tui_config() {
+  mkdir -p "$(dirname "$1")"
+  printf 'api_key = "%s";\nbase_url = "%s";\n' "$2" "$SANDBOX_URL" >"$1"
+  chmod 600 "$1"
+}
+
+# tui_start CONFIG [ARGS...]: runs the app in an 80x24 tmux window. The
+# wrapper records stty -g before and after and the exit code, then waits.
+TUI_RUN=0
+tui_start() {
+  local cfg=$1; shift
+  TUI_RUN=$((TUI_RUN + 1))
+  TUI_DIR=$T_TMP/run$TUI_RUN
+  mkdir -p "$TUI_DIR"
+  local args="" a
+  for a in "$@"; do args="$args '$a'"; done
+  cat >"$TUI_DIR/run.sh" <<EOS
+stty -g >'$TUI_DIR/stty.before'
+OKAYA_CONFIG='$cfg' '$APP' $args
+echo \$? >'$TUI_DIR/rc'
+stty -g >'$TUI_DIR/stty.after'
+exec sleep 600
+EOS
+  # A session that outlives the runs keeps the tmux server alive.
+  TM has-session -t keep 2>/dev/null || TM new-session -d -s keep -x 20 -y 5 "exec sleep 3600"
+  [ -n "${TUI_S:-}" ] && TM kill-session -t "$TUI_S" 2>/dev/null
+  TUI_S=tui$TUI_RUN
+  TM new-session -d -s "$TUI_S" -x 80 -y 24 "sh '$TUI_DIR/run.sh'"
+  TM set-option -t "$TUI_S" window-size manual >/dev/null 2>&1
+}
+
+screen() { TM capture-pane -p -t "$TUI_S"; }
+keys() { TM send-keys -t "$TUI_S" "$@"; }
+# type_text TEXT: literal text, never read as key names.
+type_text() { TM send-keys -t "$TUI_S" -l "$1"; }
+
+# wait_for TEXT [SECONDS]: polls the screen until TEXT shows.
+wait_for() {
+  local deadline=$(( $(date +%s%N) / 1000000 + ${2:-5} * 1000 ))
+  while [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do
+    case "$(screen)" in *"$1"*) return 0 ;; esac
+    sleep 0.03
+  done
+  return 1
+}
+# wait_gone TEXT [SECONDS]
+wait_gone() {
+  local deadline=$(( $(date +%s%N) / 1000000 + ${2:-5} * 1000 ))
+  while [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do
+    case "$(screen)" in *"$1"*) ;; *) return 0 ;; esac
+    sleep 0.03
+  done
+  return 1
+}
+# wait_exit [SECONDS]: until the wrapper wrote the exit code.
+wait_exit() {
+  local i
+  for i in $(seq 1 $(( ${1:-5} * 20 ))); do
+    [ -s "$TUI_DIR/stty.after" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+# t_screen NAME TEXT [SECONDS]: a check that waits for TEXT.
+t_screen() {
+  if wait_for "$2" "${3:-5}"; then t_ok "$1"; else t_fail "$1" "[$2] not on screen:
+$(screen)"; fi
+}
+resize() { TM resize-window -t "$TUI_S" -x "$1" -y "$2"; }
+
+# The level the sandbox holds for a group, e.g. ["mhci","transcript"].
+group_level() {
+  curl -s "$SANDBOX_URL/groups" -H 'x-api-key: demo-key' |
+    grep -oE "\"groupID\":$1,[^}]*" | grep -oE '"requestedPrivacyLevel":\[[^]]*\]' |
+    sed 's/"requestedPrivacyLevel"://'
+}
+# How many requests the sandbox has served (its own debug endpoint).
+requests_total() {
+  curl -s "$SANDBOX_URL/_sandbox/requests" | grep -oE '"total":[0-9]+' | cut -d: -f2
+}
+# POST requests the sandbox received (the debug GETs do not count).
+posts_seen() {
+  curl -s "$SANDBOX_URL/_sandbox/requests" | grep -oE '"method":"POST"' | wc -l
+}
