@@ -22,7 +22,9 @@ tui_start() {
   mkdir -p "$TUI_DIR"
   local args="" a
   for a in "$@"; do args="$args '$a'"; done
+  # The wrapper survives Ctrl-C (a handler, not SIG_IGN: the app gets the default).
   cat >"$TUI_DIR/run.sh" <<EOS
+trap : INT
 stty -g >'$TUI_DIR/stty.before'
 OKAYA_CONFIG='$cfg' '$APP' $args
 echo \$? >'$TUI_DIR/rc'
@@ -33,7 +35,7 @@ EOS
   TM has-session -t keep 2>/dev/null || TM new-session -d -s keep -x 20 -y 5 "exec sleep 3600"
   [ -n "${TUI_S:-}" ] && TM kill-session -t "$TUI_S" 2>/dev/null
   TUI_S=tui$TUI_RUN
-  TM new-session -d -s "$TUI_S" -x 80 -y 24 "sh '$TUI_DIR/run.sh'"
+  TM new-session -d -s "$TUI_S" -x 80 -y 24 "bash '$TUI_DIR/run.sh'"
   TM set-option -t "$TUI_S" window-size manual >/dev/null 2>&1
 }
 
