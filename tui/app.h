@@ -118,8 +118,9 @@ void send_now(struct app *a, const struct target *t, level_t level);
 void send_cancel(struct app *a);
 void send_finish(struct app *a, struct result *r);
 double send_elapsed_ms(const struct app *a);
-/* Rebuilds the engine from the config (after Settings). */
-int send_engine_setup(struct app *a);
+/* Applies the config to the engine; creates it first when create is set
+ * (the first send). 0, or -1 with a->eng_err set. */
+int send_engine_setup(struct app *a, bool create);
 
 /* ---- overlays: each has open/build/destroy/draw/key ---- */
 struct overlay_ops {

@@ -95,10 +95,6 @@ int okaya_tui_run(const struct tui_opts *opts)
 	}
 	a.kind = TARGET_GROUP;
 	a.focus = FOCUS_ID;
-	if (send_engine_setup(&a) != 0) {
-		snprintf(a.note, sizeof a.note, "Error: %s (fix it in Settings, F3)", a.eng_err);
-		a.note_error = true;
-	}
 	char warn[300];
 	if (config_permission_warning(a.cfg, warn, sizeof warn) == 1) {
 		snprintf(a.note, sizeof a.note, "Warning: %s", warn);

@@ -11,7 +11,7 @@ static void note_error(struct app *a, const char *msg)
 	a->note_error = true;
 }
 
-int send_engine_setup(struct app *a)
+int send_engine_setup(struct app *a, bool create)
 {
 	struct engine_opts o = {
 		.base_url = a->cfg->base_url,
@@ -22,6 +22,8 @@ int send_engine_setup(struct app *a)
 	a->eng_err[0] = '\0';
 	if (a->eng)
 		return engine_configure(a->eng, &o, a->eng_err, sizeof a->eng_err);
+	if (!create)
+		return 0;
 	a->eng = engine_new(&o, a->eng_err, sizeof a->eng_err);
 	return a->eng ? 0 : -1;
 }
@@ -64,7 +66,9 @@ void send_now(struct app *a, const struct target *t, level_t level)
 	char err[256];
 	if (a->req_id > 0)
 		return;
-	if (!a->eng) {
+	/* The engine (libcurl, TLS) starts with the first request: the form
+	 * opens faster and an idle session stays small. */
+	if (!a->eng && send_engine_setup(a, true) != 0) {
 		snprintf(err, sizeof err, "%.200s (fix it in Settings, F3)", a->eng_err);
 		note_error(a, err);
 		return;

@@ -182,7 +182,7 @@ static void save(struct app *a)
 		return;
 	}
 	/* The settings apply to the next request, saved or not. */
-	if (send_engine_setup(a) != 0) {
+	if (send_engine_setup(a, false) != 0) {
 		snprintf(v->msg, sizeof v->msg, "Saved, but unusable: %s", a->eng_err);
 		v->msg_error = true;
 		return;
