@@ -314,17 +314,40 @@ START_TEST(wrong_key_unauthorized)
 }
 END_TEST
 
-/* Polls the sandbox's request log with a separate engine. */
-static char *sandbox_log(void)
+/* The sandbox's request log ({"total": N, "requests": [...]}), fetched
+ * with a separate engine; the caller puts it. */
+static struct json_object *sandbox_log(void)
 {
 	struct engine *e = engine_at(sb.url, "demo-key", 5);
 	struct result *r = engine_request(e, "GET", "/_sandbox/requests", NULL, err, sizeof err);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(r->status, 200);
-	char *log = strdup(r->body);
+	struct json_object *log = json_object_get(r->json), *reqs;
+	ck_assert_ptr_nonnull(log);
+	ck_assert(json_object_object_get_ex(log, "requests", &reqs));
 	result_free(r);
 	engine_free(e);
 	return log;
+}
+
+/* The logged request whose decoded target is `target`, or NULL. */
+static struct json_object *logged(struct json_object *log, const char *target)
+{
+	struct json_object *reqs, *t;
+	json_object_object_get_ex(log, "requests", &reqs);
+	for (size_t i = 0; i < json_object_array_length(reqs); i++) {
+		struct json_object *q = json_object_array_get_idx(reqs, i);
+		if (json_object_object_get_ex(q, "target", &t) &&
+		    strcmp(json_object_get_string(t), target) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+static const char *field(struct json_object *q, const char *key)
+{
+	struct json_object *v;
+	return json_object_object_get_ex(q, key, &v) ? json_object_get_string(v) : "";
 }
 
 START_TEST(bad_key_never_sent)
@@ -336,9 +359,13 @@ START_TEST(bad_key_never_sent)
 	o.api_key = "demo\n-key";
 	ck_assert_ptr_null(engine_new(&o, err, sizeof err));
 	engine_free(e);
-	char *log = sandbox_log();
-	ck_assert_msg(strstr(log, "/configure") == NULL, "the sandbox saw: %s", log);
-	free(log);
+	struct json_object *log = sandbox_log(), *reqs;
+	json_object_object_get_ex(log, "requests", &reqs);
+	for (size_t i = 0; i < json_object_array_length(reqs); i++) {
+		const char *path = field(json_object_array_get_idx(reqs, i), "path");
+		ck_assert_msg(strstr(path, "/configure") == NULL, "the sandbox saw %s", path);
+	}
+	json_object_put(log);
 }
 END_TEST
 
@@ -359,9 +386,20 @@ START_TEST(odd_participant_ids_are_one_segment)
 		result_free(r);
 	}
 	engine_free(e);
-	char *log = sandbox_log();
-	ck_assert_ptr_nonnull(strstr(log, "ok%2F%2E%2E%2Fx"));
-	free(log);
+	/* The server decoded each back to the one ID that was meant, and saw
+	 * the headers the contract asks for. */
+	struct json_object *log = sandbox_log();
+	struct json_object *q = logged(log, "ok/../x");
+	ck_assert_ptr_nonnull(q);
+	ck_assert_str_eq(field(q, "path"), paths[0]);
+	ck_assert_str_eq(field(q, "method"), "POST");
+	ck_assert_str_eq(field(q, "content_type"), "application/json");
+	ck_assert_str_eq(field(q, "accept"), "application/json");
+	ck_assert_str_eq(field(q, "user_agent"), "okaya-privacy/" OKAYA_VERSION);
+	ck_assert_str_eq(field(q, "has_key"), "true");
+	ck_assert_ptr_nonnull(logged(log, "a b?c#d%"));
+	ck_assert_ptr_nonnull(logged(log, ".."));
+	json_object_put(log);
 }
 END_TEST
 
