@@ -488,20 +488,33 @@ static struct result *result_new(const struct xfer *x)
 	return r;
 }
 
-/* Falls back to a result that needs no allocation success beyond itself. */
+/* Moves the received body into r, NUL-terminated and trimmed to size (a
+ * batch keeps thousands of results; each should not hold a 4 KiB buffer). */
+static void take_body(struct xfer *x, struct result *r)
+{
+	if (!x->buf) {
+		r->body = calloc(1, 1);
+		r->body_len = 0;
+		return;
+	}
+	x->buf[x->len] = '\0';
+	char *fit = x->cap > x->len + 1 ? realloc(x->buf, x->len + 1) : NULL;
+	r->body = fit ? fit : x->buf;
+	r->body_len = x->len;
+	x->buf = NULL;
+	x->len = x->cap = 0;
+}
+
+/* Files a finished request on the done list; r is NULL only when memory ran
+ * out, and then engine_take_done hands back NULL for it. */
 static void finish(struct engine *e, struct xfer *x, struct result *r)
 {
 	struct timespec t1;
 	now(&t1);
 	if (r) {
 		r->elapsed_ms = ms_between(&x->t0, &t1);
-		if (!r->body) {
-			r->body = x->buf ? x->buf : calloc(1, 1);
-			r->body_len = x->buf ? x->len : 0;
-			if (x->buf)
-				x->buf[x->len] = '\0';
-			x->buf = NULL;
-		}
+		if (!r->body)
+			take_body(x, r);
 	}
 	x->res = r;
 	x->state = X_DONE;
@@ -651,11 +664,7 @@ static void complete(struct engine *e, struct xfer *x, CURLcode rc)
 		} else {
 			r->retry_after_s = retry_after(c);
 			r->body_truncated = x->truncated;
-			if (x->buf)
-				x->buf[x->len] = '\0';
-			r->body = x->buf ? x->buf : calloc(1, 1);
-			r->body_len = x->buf ? x->len : 0;
-			x->buf = NULL;
+			take_body(x, r);
 			if (r->status >= 300 && r->status < 400) {
 				char *loc = NULL;
 				struct curl_header *h;
