@@ -165,6 +165,19 @@ START_TEST(connection_refused)
 }
 END_TEST
 
+/* ".invalid" never resolves (RFC 6761). */
+START_TEST(unknown_host)
+{
+	struct engine *e = engine_at("https://api.okaya.invalid", "demo-key", 5);
+	struct result *r = engine_request(e, "GET", "/groups", NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->fail, FAIL_RESOLVE);
+	ck_assert_str_eq(r->fail_text, "cannot resolve host api.okaya.invalid");
+	result_free(r);
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(body_cut_at_limit)
 {
 	int port;
@@ -231,6 +244,47 @@ START_TEST(retry_after_read)
 	result_free(r);
 	engine_free(e);
 	raw_wait(pid);
+}
+END_TEST
+
+/* A self-signed certificate must be refused, in plain words. Needs the
+ * openssl command (Debian's ca-certificates brings it) for a TLS server. */
+START_TEST(untrusted_certificate)
+{
+	if (system("command -v openssl >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "note: openssl not found, TLS trust not tested\n");
+		return;
+	}
+	char dir[] = "/tmp/okaya-tls-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cd %s && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+		 "-nodes -subj /CN=127.0.0.1 -days 1 -keyout k.pem -out c.pem >/dev/null 2>&1", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "cd %s && exec timeout 10 openssl s_server -accept 127.0.0.1:0 "
+		 "-cert c.pem -key k.pem -www -naccept 1 2>/dev/null", dir);
+	FILE *srv = popen(cmd, "r");
+	ck_assert_ptr_nonnull(srv);
+	char line[256], url[64] = "";
+	while (fgets(line, sizeof line, srv)) {
+		const char *p = strstr(line, "ACCEPT 127.0.0.1:");
+		if (p) {
+			snprintf(url, sizeof url, "https://127.0.0.1:%d", atoi(p + 17));
+			break;
+		}
+	}
+	ck_assert_msg(url[0], "openssl s_server did not start");
+	struct engine *e = engine_at(url, "demo-key", 5);
+	struct result *r = engine_request(e, "GET", "/groups", NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->fail, FAIL_TLS);
+	ck_assert_int_eq(r->status, 0);
+	ck_assert_msg(strncmp(r->fail_text, "TLS certificate not trusted (", 29) == 0, "%s", r->fail_text);
+	result_free(r);
+	engine_free(e);
+	pclose(srv);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -617,8 +671,10 @@ int main(void)
 	tcase_add_test(tc, options_checked);
 	tcase_add_test(tc, status_texts);
 	tcase_add_test(tc, connection_refused);
+	tcase_add_test(tc, unknown_host);
 	tcase_add_test(tc, body_cut_at_limit);
 	tcase_add_test(tc, retry_after_read);
+	tcase_add_test(tc, untrusted_certificate);
 	suite_add_tcase(s, tc);
 
 	tc = with_sandbox("sandbox", sandbox_plain);
