@@ -878,14 +878,21 @@ int engine_pending(const struct engine *e)
 	return e ? e->waiting.n + e->active.n + e->done.n : 0;
 }
 
-int engine_pollfds(struct engine *e, struct pollfd *fds, int max, int *timeout_ms)
+/* Milliseconds until curl's timer expires; -1 when there is none. */
+static int curl_wait_ms(struct engine *e)
+{
+	if (!e->has_deadline)
+		/* curl keeps a timer while anything flies; guard anyway. */
+		return e->active.n > 0 ? 1000 : -1;
+	struct timespec t;
+	now(&t);
+	double left = ms_between(&t, &e->deadline);
+	return left <= 0 ? 0 : (int)(left + 0.999); /* rounded up: no spinning */
+}
+
+static int fill_pollfds(struct engine *e, struct pollfd *fds, int max)
 {
 	int n = 0;
-	if (!e) {
-		if (timeout_ms)
-			*timeout_ms = -1;
-		return 0;
-	}
 	for (int i = 0; i < e->n_socks && n < max; i++) {
 		if (!e->socks[i].events)
 			continue;
@@ -894,20 +901,20 @@ int engine_pollfds(struct engine *e, struct pollfd *fds, int max, int *timeout_m
 		fds[n].revents = 0;
 		n++;
 	}
-	if (timeout_ms) {
-		if (e->done.n > 0) {
-			*timeout_ms = 0; /* results waiting to be taken */
-		} else if (!e->has_deadline) {
-			/* curl keeps a timer while anything flies; guard anyway. */
-			*timeout_ms = e->active.n > 0 ? 1000 : -1;
-		} else {
-			struct timespec t;
-			now(&t);
-			double left = ms_between(&t, &e->deadline);
-			*timeout_ms = left <= 0 ? 0 : (int)(left + 0.999); /* round up: no spinning */
-		}
-	}
 	return n;
+}
+
+int engine_pollfds(struct engine *e, struct pollfd *fds, int max, int *timeout_ms)
+{
+	if (!e) {
+		if (timeout_ms)
+			*timeout_ms = -1;
+		return 0;
+	}
+	if (timeout_ms)
+		/* Results not yet taken (a cancel, a refused setup): come back now. */
+		*timeout_ms = e->done.n > 0 ? 0 : curl_wait_ms(e);
+	return fill_pollfds(e, fds, max);
 }
 
 void engine_dispatch(struct engine *e, const struct pollfd *fds, int n)
@@ -964,8 +971,9 @@ static void pump(struct engine *e)
 			e->cap_scratch = cap;
 		}
 	}
-	int timeout;
-	int n = engine_pollfds(e, e->scratch, e->cap_scratch, &timeout);
+	/* Not engine_pollfds: results waiting in `done` must not make it spin. */
+	int n = fill_pollfds(e, e->scratch, e->cap_scratch);
+	int timeout = curl_wait_ms(e);
 	if (timeout < 0 || timeout > 1000)
 		timeout = 1000;
 	if (n > 0 || timeout > 0) {
