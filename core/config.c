@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,6 +131,7 @@ struct reader {
 	struct config *c;
 	char *err;
 	size_t errlen;
+	const char *text;     /* the file as read, for int_literal(); NULL if none */
 };
 
 static const char *type_name(const config_setting_t *s)
@@ -169,6 +171,80 @@ static int wrong_type(struct reader *r, const config_setting_t *s, const char *n
 	return fail_at(r, s, "%s must be %s, not %s", name, want, type_name(s));
 }
 
+/* libconfig 1.5 keeps only the low 32 bits of an integer written without
+ * an L suffix (1710748366424 reads as 1351382616) and clamps larger ones
+ * with it. A silently changed group ID would name another group, so every
+ * integer we use is parsed again from the file text. */
+static const char *line_at(const char *text, unsigned line)
+{
+	for (unsigned n = 1; text && n < line; n++) {
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	return text;
+}
+
+static bool ident_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '*';
+}
+
+/* Parses the literal at p as libconfig would (decimal, or 0x hex), in full.
+ * Returns 0, or -1 when it does not fit 64 bits. */
+static int literal_parse(const char *p, long long *out)
+{
+	bool neg = *p == '-';
+	if (*p == '-' || *p == '+')
+		p++;
+	errno = 0;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		unsigned long long u = strtoull(p + 2, NULL, 16);
+		if (errno == ERANGE || u > (unsigned long long)LLONG_MAX)
+			return -1;
+		*out = neg ? -(long long)u : (long long)u;
+		return 0;
+	}
+	unsigned long long u = strtoull(p, NULL, 10);
+	if (errno == ERANGE || u > (unsigned long long)LLONG_MAX + (neg ? 1u : 0u))
+		return -1;
+	*out = neg ? (long long)(0 - u) : (long long)u;
+	return 0;
+}
+
+static int int_literal(struct reader *r, const config_setting_t *s, const char *name,
+		       long long *out)
+{
+	long long lib = config_setting_get_int64(s);
+	bool is64 = config_setting_type(s) == CONFIG_TYPE_INT64;
+	const char *line = line_at(r->text, config_setting_source_line(s));
+	const char *end = line ? line + strcspn(line, "\n") : NULL;
+	size_t nlen = strlen(name);
+	for (const char *p = line; p && p < end; p++) {
+		if (strncmp(p, name, nlen) != 0 || (p > line && ident_char(p[-1])) ||
+		    ident_char(p[nlen]))
+			continue;
+		const char *v = p + nlen + strspn(p + nlen, " \t\r\n");
+		if (*v != '=' && *v != ':')
+			continue;
+		v++;
+		v += strspn(v, " \t\r\n");
+		long long full;
+		bool fits = literal_parse(v, &full) == 0;
+		if (!fits)
+			full = lib;                  /* what libconfig made of it */
+		/* Several settings may share a line: take the one libconfig read. */
+		if (is64 ? full != lib : (int)(unsigned)(unsigned long long)full != (int)lib)
+			continue;
+		if (!fits)
+			return fail_at(r, s, "%s is too large a number", name);
+		*out = full;
+		return 0;
+	}
+	return fail_at(r, s, "cannot find the value of %s; write it as %s = VALUE; on one line",
+		       name, name);
+}
+
 static int read_long(struct reader *r, const config_setting_t *root, const char *name,
 		     long lo, long hi, long *out)
 {
@@ -178,7 +254,9 @@ static int read_long(struct reader *r, const config_setting_t *root, const char 
 	int t = config_setting_type(s);
 	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
 		return wrong_type(r, s, name, "a whole number");
-	long long v = config_setting_get_int64(s);
+	long long v;
+	if (int_literal(r, s, name, &v) != 0)
+		return -1;
 	if (v < lo || v > hi)
 		return fail_at(r, s, "%s must be between %ld and %ld, not %lld", name, lo, hi, v);
 	*out = (long)v;
@@ -217,7 +295,9 @@ static int read_recent_id(struct reader *r, const config_setting_t *e, const cha
 	}
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64: {
-		long long v = config_setting_get_int64(s);
+		long long v;
+		if (int_literal(r, s, "id", &v) != 0)
+			return -1;
 		if (v < 0)
 			return fail_at(r, s, "%s: id %lld is negative", list, v);
 		char digits[32];
@@ -436,8 +516,39 @@ static int apply_effective(struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* Reads the file into the tree; a missing file leaves the tree empty. */
-static int read_file(struct config *c, char *err, size_t errlen)
+/* The whole file as a string into *text (malloc'd). 0, or -1 with errno. */
+static int slurp(FILE *f, char **text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return -1;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (fwrite(chunk, 1, n, m) != n)
+			break;
+	int bad = ferror(f) ? errno : ferror(m) ? ENOMEM : 0;
+	if (fclose(m) != 0 && !bad)
+		bad = ENOMEM;
+	if (bad) {
+		free(buf);
+		errno = bad;
+		return -1;
+	}
+	if (strlen(buf) != len) {        /* a NUL inside: not a text file */
+		free(buf);
+		errno = EILSEQ;
+		return -1;
+	}
+	*text = buf;
+	return 0;
+}
+
+/* Reads the file into the tree and its text into *text; a missing file
+ * leaves both empty. */
+static int read_file(struct config *c, char **text, char *err, size_t errlen)
 {
 	struct config_priv *p = config_priv(c);
 	FILE *f = fopen(c->path, "r");
@@ -453,16 +564,18 @@ static int read_file(struct config *c, char *err, size_t errlen)
 		fclose(f);
 		return -1;
 	}
-	c->exists = true;
-	int ok = config_read(&p->tree, f);
+	int rc = slurp(f, text);
+	int saved = errno;
 	fclose(f);
-	if (ok != CONFIG_TRUE) {
-		if (config_error_type(&p->tree) == CONFIG_ERR_FILE_IO)
-			snprintf(err, errlen, "cannot read %s: %s", c->path,
-				 config_error_text(&p->tree));
-		else
-			snprintf(err, errlen, "%s:%d: %s", c->path,
-				 config_error_line(&p->tree), config_error_text(&p->tree));
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot read %s: %s", c->path,
+			 saved == EILSEQ ? "it contains a NUL byte" : strerror(saved));
+		return -1;
+	}
+	c->exists = true;
+	if (config_read_string(&p->tree, *text) != CONFIG_TRUE) {
+		snprintf(err, errlen, "%s:%d: %s", c->path, config_error_line(&p->tree),
+			 config_error_text(&p->tree));
 		return -1;
 	}
 	return 0;
@@ -480,6 +593,10 @@ struct config *config_load(const char *path, char *err, size_t errlen)
 	}
 	c->priv = p;
 	config_init(&p->tree);
+	/* Written files use "name = value" throughout, like the example file;
+	 * no autoconvert, so a wrong type is reported, not guessed at. */
+	config_set_options(&p->tree, CONFIG_OPTION_SEMICOLON_SEPARATORS |
+				     CONFIG_OPTION_OPEN_BRACE_ON_SEPARATE_LINE);
 	c->timeout_s = DEFAULT_TIMEOUT_S;
 	c->connect_timeout_s = DEFAULT_CONNECT_S;
 	c->review = true;
@@ -492,9 +609,17 @@ struct config *config_load(const char *path, char *err, size_t errlen)
 		config_free(c);
 		return NULL;
 	}
-	struct reader r = { c, err, errlen };
-	if (read_file(c, err, errlen) != 0 || read_tree(&r) != 0 ||
-	    apply_effective(c, err, errlen) != 0) {
+	char *text = NULL;
+	struct reader r = { c, err, errlen, NULL };
+	int rc = read_file(c, &text, err, errlen);
+	r.text = text;
+	if (rc == 0)
+		rc = read_tree(&r);
+	if (text) {                      /* it may hold the key */
+		memset(text, 0, strlen(text));
+		free(text);
+	}
+	if (rc != 0 || apply_effective(c, err, errlen) != 0) {
 		config_free(c);
 		return NULL;
 	}
