@@ -320,7 +320,7 @@ START_TEST(recent_touch_dedupe_cap_forget_label)
 	struct config *c = load_ok();
 	c->recent_max = 3;
 	for (int i = 1; i <= 4; i++) {
-		char id[8];
+		char id[12];
 		snprintf(id, sizeof id, "%d", i);
 		ck_assert_int_eq(config_recent_touch(c, TARGET_GROUP, id, FLAG_MHCI, 1000 + i), 0);
 	}
@@ -506,6 +506,10 @@ START_TEST(malformed_file_line_and_untouched)
 	ck_assert_str_eq(now, text);
 	free(now);
 	ck_assert_int_eq(entries_in(dir), 1);
+
+	/* A directory where the file should be is reported, not parsed. */
+	ck_assert_ptr_null(config_load(dir, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 }
 END_TEST
 
@@ -579,7 +583,7 @@ START_TEST(failed_save_disk_full_keeps_old_file)
 	struct config *c = load_ok();
 	/* Make the new file larger than the limit. */
 	for (int i = 0; i < 20; i++) {
-		char id[16];
+		char id[32];
 		snprintf(id, sizeof id, "%d", 100000 + i);
 		ck_assert_int_eq(config_recent_touch(c, TARGET_GROUP, id, LEVEL_ALL, 1796299200), 0);
 	}
