@@ -298,7 +298,8 @@ int history_append(const char *path, const struct history_entry *e,
 		free(line);
 		return -1;
 	}
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/* Read access only for peeking at the last byte. */
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		set_err(err, errlen, "cannot open history %s: %s", path, strerror(errno));
 		free(line);
