@@ -1,7 +1,6 @@
 /* history: append-only JSON-lines audit log (see history.h for the format). */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -153,7 +152,7 @@ static int add_elapsed(struct json_object *o, double ms)
 {
 	if (!(ms >= 0) || ms > 1e12)
 		ms = 0;
-	long long tenths = llround(ms * 10.0);
+	long long tenths = (long long)(ms * 10.0 + 0.5); /* ms >= 0: rounds */
 	char text[32];
 	snprintf(text, sizeof text, "%lld.%lld", tenths / 10, tenths % 10);
 	struct json_object *v = json_object_new_double_s((double)tenths / 10.0, text);
