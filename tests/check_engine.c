@@ -645,6 +645,37 @@ START_TEST(redirect_not_followed)
 }
 END_TEST
 
+START_TEST(rate_limited_with_retry_after)
+{
+	struct engine *e = engine_at(sb.url, "demo-key", 5);
+	struct result *r = NULL;
+	int i;
+	for (i = 0; i < 5; i++) {
+		r = post(e, "/configure/groups/123456/privacy", "{\"requestedPrivacyLevel\":[]}");
+		if (r->status == 429)
+			break;
+		ck_assert_int_eq(r->status, 200);
+		ck_assert_int_eq(r->retry_after_s, -1);
+		result_free(r);
+		r = NULL;
+	}
+	ck_assert_msg(r != NULL, "no 429 after 5 requests with --rate-limit 2");
+	ck_assert_int_eq(i, 2);
+	ck_assert_int_eq(r->retry_after_s, 1);
+	ck_assert_ptr_nonnull(r->error);
+	char sum[256];
+	ck_assert_ptr_nonnull(strstr(result_summary(r, sum, sizeof sum), "429 Too Many Requests: "));
+	result_free(r);
+	engine_free(e);
+}
+END_TEST
+
+static void sandbox_limited(void)
+{
+	static const char *const a[] = { "--rate-limit", "2", NULL };
+	start_sandbox(a);
+}
+
 static void sandbox_slow(void)
 {
 	static const char *const a[] = { "--delay-ms", "1500", NULL };
@@ -702,6 +733,10 @@ int main(void)
 
 	tc = with_sandbox("html", sandbox_html);
 	tcase_add_test(tc, html_bad_gateway);
+	suite_add_tcase(s, tc);
+
+	tc = with_sandbox("limited", sandbox_limited);
+	tcase_add_test(tc, rate_limited_with_retry_after);
 	suite_add_tcase(s, tc);
 
 	tc = with_sandbox("redirect", sandbox_redirect);
