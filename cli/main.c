@@ -1,8 +1,8 @@
-/* main: okaya-privacy's entry point (placeholder until the front ends land). */
-#include <stdio.h>
+/* main: okaya-privacy's entry point (placeholder until the CLI dispatcher
+ * lands: it only opens the TUI, which handles its own options). */
+#include "tui.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
-	puts("okaya-privacy " OKAYA_VERSION);
-	return 0;
+	return tui_main(argc, argv);
 }
