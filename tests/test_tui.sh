@@ -120,4 +120,21 @@ t_screen "new key works at once" "200 OK: success"
 keys F10
 wait_exit
 
+# --- NO_COLOR, and a non-JSON answer shown escaped ----------------------------
+sandbox_start --html || t_fail "html sandbox starts"
+HTML=$T_TMP/html/config.cfg
+tui_config "$HTML" demo-key
+TUI_ENV="NO_COLOR=1" tui_start "$HTML" --participant someone
+t_screen "unusual external ID hinted" 'usually begin with "ok_"'
+keys F5 Enter
+t_screen "HTML error answer" "502"
+t_contains "5xx hint" "the server failed; try again later" "$(screen)"
+t_contains "HTML body shown as text" "<html" "$(screen)"
+colours=$(TM capture-pane -p -e -t "$TUI_S" | grep -cE $'\e\\[[0-9;]*[34][0-7]m')
+t_eq "NO_COLOR: no colour on screen" 0 "$colours"
+t_contains "state still in words under NO_COLOR" "FAILED" "$(screen)"
+keys F10
+wait_exit
+
+tui_no_sanitizer_reports
 t_done

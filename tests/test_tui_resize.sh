@@ -97,4 +97,5 @@ kill -HUP "$pid"
 wait_exit && t_ok "SIGHUP ends it" || t_fail "SIGHUP ends it" "$(screen)"
 t_eq "stty identical after SIGHUP" "$(cat "$TUI_DIR/stty.before")" "$(cat "$TUI_DIR/stty.after")"
 
+tui_no_sanitizer_reports
 t_done

@@ -26,7 +26,7 @@ tui_start() {
   cat >"$TUI_DIR/run.sh" <<EOS
 trap : INT
 stty -g >'$TUI_DIR/stty.before'
-OKAYA_CONFIG='$cfg' '$APP' $args
+${TUI_ENV:-} OKAYA_CONFIG='$cfg' '$APP' $args 2>'$TUI_DIR/stderr'
 echo \$? >'$TUI_DIR/rc'
 stty -g >'$TUI_DIR/stty.after'
 exec sleep 600
@@ -91,4 +91,15 @@ requests_total() {
 # POST requests the sandbox received (the debug GETs do not count).
 posts_seen() {
   curl -s "$SANDBOX_URL/_sandbox/requests" | grep -oE '"method":"POST"' | wc -l
+}
+
+# tui_no_sanitizer_reports: every run's stderr is free of ASan/UBSan/LSan
+# reports (make check-asan runs these suites on the sanitized build).
+tui_no_sanitizer_reports() {
+  local f bad=""
+  for f in "$T_TMP"/run*/stderr; do
+    [ -e "$f" ] && grep -q -E 'Sanitizer|runtime error' "$f" && bad="$bad $f"
+  done
+  if [ -z "$bad" ]; then t_ok "no sanitizer reports"; else
+    t_fail "no sanitizer reports" "$(head -n 30 $bad)"; fi
 }

@@ -13,6 +13,7 @@
 #include <curses.h>
 #include <panel.h>
 #include "config.h"
+#include "escape.h"
 #include "engine.h"
 #include "flags.h"
 #include "target.h"
@@ -82,8 +83,6 @@ struct app {
 int draw_text(WINDOW *w, int y, int x, const char *s, int width);
 /* Same after escaping control characters (for text from the server). */
 int draw_untrusted(WINDOW *w, int y, int x, const char *s, int width);
-/* Escapes C0/C1 controls, DEL and invalid UTF-8 as \n, \t, \xNN... */
-void text_escape(const char *in, size_t n, char *out, size_t outlen);
 /* Attribute for a colour pair, or A_NORMAL-ish fallback without colour. */
 attr_t app_attr(const struct app *a, int pair);
 /* Centered box frame with a title on a window. */

@@ -71,6 +71,12 @@ static void draw(struct app *a)
 		snprintf(line, sizeof line, "nothing sent to it from this machine before");
 	}
 	row(win, y++, "Change", line, w);
+	if (t->kind == TARGET_PARTICIPANT && participant_id_unusual(t->id) && y < h - 2) {
+		wattron(win, A_BOLD);
+		draw_text(win, y++, 11, "Okaya's external IDs usually begin with \"ok_\": check it.",
+			  w - 13);
+		wattroff(win, A_BOLD);
+	}
 	if (t->kind == TARGET_PARTICIPANT && y + 1 < h - 2) {
 		y++;
 		draw_text(win, y++, 2, "The API cannot read a participant's requested level back:",

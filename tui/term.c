@@ -138,7 +138,9 @@ void term_stop(void)
 	input_pad = NULL;
 	curs_set(1);
 	endwin();
-	delscreen(screen);
+	/* No delscreen(): libpanel's hidden panel for stdscr would then be left
+	 * unreachable (distribution builds free it only with NO_LEAKS); the
+	 * process ends right after this anyway. */
 	screen = NULL;
 	/* endwin restores the modes it saved; ours were saved before it ran. */
 	if (have_tio)
