@@ -86,11 +86,11 @@ group_level() {
 }
 # How many requests the sandbox has served (its own debug endpoint).
 requests_total() {
-  curl -s "$SANDBOX_URL/_sandbox/requests" | grep -oE '"total":[0-9]+' | cut -d: -f2
+  curl -s "$SANDBOX_URL/_sandbox/requests" | grep -aoE '"total":[0-9]+' | cut -d: -f2
 }
 # POST requests the sandbox received (the debug GETs do not count).
 posts_seen() {
-  curl -s "$SANDBOX_URL/_sandbox/requests" | grep -oE '"method":"POST"' | wc -l
+  curl -s "$SANDBOX_URL/_sandbox/requests" | grep -aoE '"method":"POST"' | wc -l
 }
 
 # tui_no_sanitizer_reports: every run's stderr is free of ASan/UBSan/LSan

@@ -55,6 +55,8 @@ struct app {
 	level_t req_level;
 	unsigned spin;
 	struct result *last;
+	char **last_lines;          /* its body as display lines, made once */
+	size_t n_last_lines;
 	struct target last_target;
 	level_t last_level;
 	char after_note[320];       /* saved to recents / save failed */

@@ -133,8 +133,8 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 		return;
 
 	/* The body, pretty-printed, in what room is left. */
-	size_t n = 0;
-	char **lines = response_body_lines(r, &n);
+	size_t n = a->n_last_lines;
+	char **lines = a->last_lines;
 	if (!lines)
 		return;
 	if (n == 0 || (n == 1 && !lines[0][0])) {
@@ -152,5 +152,4 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 			draw_text(w, y++, 4, lines[i], width - 2);
 		}
 	}
-	response_lines_free(lines, n);
 }

@@ -121,6 +121,7 @@ int okaya_tui_run(const struct tui_opts *opts)
 	term_stop();
 	engine_free(a.eng);
 	result_free(a.last);
+	response_lines_free(a.last_lines, a.n_last_lines);
 	config_free(a.cfg);
 	return a.exit_code;
 }

@@ -97,7 +97,10 @@ void send_finish(struct app *a, struct result *r)
 {
 	a->req_id = 0;
 	result_free(a->last);
+	response_lines_free(a->last_lines, a->n_last_lines);
 	a->last = r;
+	/* Escaped and split once here, not on every frame (bodies reach 1 MiB). */
+	a->last_lines = response_body_lines(r, &a->n_last_lines);
 	a->last_target = a->req_target;
 	a->last_level = a->req_level;
 	a->after_note[0] = '\0';
