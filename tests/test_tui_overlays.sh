@@ -64,7 +64,7 @@ t_eq "sandbox got both sends" $((before + 2)) "$(posts_seen)"
 rm -f "$T_TMP/cfg" && mv "$T_TMP/cfg.moved" "$T_TMP/cfg"
 
 # A crash (SIGSEGV) still gives the terminal back.
-pid=$(pgrep -n -x okaya-privacy)
+pid=$(tui_pid)
 kill -SEGV "$pid"
 wait_exit && t_ok "crash ends it" || t_fail "crash ends it" "$(screen)"
 t_eq "stty identical after a crash" "$(cat "$TUI_DIR/stty.before")" "$(cat "$TUI_DIR/stty.after")"

@@ -63,7 +63,7 @@ t_screen "Enter loads it: flags focused, level ticked" "F5 sends: mhci"
 t_contains "loaded ID" "Group ID   123456" "$(screen)"
 keys F5
 t_screen "sending before SIGTERM" "Sending to group"
-pid=$(pgrep -f -n "^$APP\$" || pgrep -n -x okaya-privacy)
+pid=$(tui_pid)
 kill -TERM "$pid"
 wait_exit && t_ok "SIGTERM ends it" || t_fail "SIGTERM ends it" "$(screen)"
 t_eq "stty identical after SIGTERM" "$(cat "$TUI_DIR/stty.before")" "$(cat "$TUI_DIR/stty.after")"
@@ -92,7 +92,7 @@ keys d
 t_screen "forgotten" "Forgot ok_participant2"
 grep -q ok_participant2 "$CFG" && t_fail "forget saved" "$(cat "$CFG")" || t_ok "forget saved"
 keys Escape Escape
-pid=$(pgrep -n -x okaya-privacy)
+pid=$(tui_pid)
 kill -HUP "$pid"
 wait_exit && t_ok "SIGHUP ends it" || t_fail "SIGHUP ends it" "$(screen)"
 t_eq "stty identical after SIGHUP" "$(cat "$TUI_DIR/stty.before")" "$(cat "$TUI_DIR/stty.after")"

@@ -1,7 +1,9 @@
 # Helpers for the tmux end-to-end suites (sourced after lib.sh).
 # Each suite gets its own tmux server (-L) so runs never collide.
 TMUX_SOCK="okaya-tui-$$-$RANDOM"
-TM() { tmux -L "$TMUX_SOCK" "$@"; }
+# UTF-8 whatever the caller's locale: the suites type non-ASCII IDs.
+export LC_ALL=C.UTF-8
+TM() { tmux -u -L "$TMUX_SOCK" "$@"; }
 tui_cleanup() { tmux -L "$TMUX_SOCK" kill-server 2>/dev/null; t_cleanup; }
 trap tui_cleanup EXIT
 
@@ -26,7 +28,7 @@ tui_start() {
   cat >"$TUI_DIR/run.sh" <<EOS
 trap : INT
 stty -g >'$TUI_DIR/stty.before'
-${TUI_ENV:-} OKAYA_CONFIG='$cfg' '$APP' $args 2>'$TUI_DIR/stderr'
+( echo \$BASHPID >'$TUI_DIR/pid'; exec env ${TUI_ENV:-} OKAYA_CONFIG='$cfg' '$APP' $args 2>'$TUI_DIR/stderr' )
 echo \$? >'$TUI_DIR/rc'
 stty -g >'$TUI_DIR/stty.after'
 exec sleep 600
@@ -39,6 +41,8 @@ EOS
   TM set-option -t "$TUI_S" window-size manual >/dev/null 2>&1
 }
 
+# The PID of the app in the current run (never pgrep: other runs exist).
+tui_pid() { cat "$TUI_DIR/pid"; }
 screen() { TM capture-pane -p -t "$TUI_S"; }
 keys() { TM send-keys -t "$TUI_S" "$@"; }
 # type_text TEXT: literal text, never read as key names.

@@ -120,6 +120,9 @@ char **keys_help_lines(const char *config_path, size_t *n)
 	}
 	push(&lines, n, &cap, "%s", "");
 	push(&lines, n, &cap, "Letters and digits are text while a text field has the focus.");
+	push(&lines, n, &cap, "Review: Enter sends, Esc goes back. Settings: Tab/Up/Down move,");
+	push(&lines, n, &cap, "Space toggles review, Enter on Save saves, Esc leaves unsaved.");
+	push(&lines, n, &cap, "Recents: while filtering or editing a label, Enter keeps, Esc cancels.");
 	push(&lines, n, &cap, "%s", "");
 	push(&lines, n, &cap, "The five privacy flags (wire names as the API spells them)");
 	for (int i = 0; i < FLAG_COUNT; i++)
