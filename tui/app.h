@@ -66,6 +66,8 @@ struct app {
 	enum overlay overlay;
 	struct target review_target;
 	level_t review_level;
+	WINDOW *review_win;
+	PANEL *review_panel;
 	struct recents_view *recents;
 	struct settings_view *settings;
 	struct pager *pager;

@@ -5,23 +5,19 @@
 #include "app.h"
 #include "keys.h"
 
-static WINDOW *win;
-static PANEL *panel;
-
 static void build(struct app *a)
 {
-	win = overlay_window(a, 14, 76, &panel);
+	a->review_win = overlay_window(a, 14, 76, &a->review_panel);
 }
 
 static void destroy(struct app *a)
 {
-	(void)a;
-	if (panel)
-		del_panel(panel);
-	if (win)
-		delwin(win);
-	win = NULL;
-	panel = NULL;
+	if (a->review_panel)
+		del_panel(a->review_panel);
+	if (a->review_win)
+		delwin(a->review_win);
+	a->review_win = NULL;
+	a->review_panel = NULL;
 }
 
 static void row(WINDOW *w, int y, const char *label, const char *value, int width)
@@ -34,6 +30,7 @@ static void row(WINDOW *w, int y, const char *label, const char *value, int widt
 
 static void draw(struct app *a)
 {
+	WINDOW *win = a->review_win;
 	if (!win)
 		return;
 	int h, w;
