@@ -63,6 +63,20 @@ t_screen "session goes on after a failed save" "<- mhci,groupPerec"
 t_eq "sandbox got both sends" $((before + 2)) "$(posts_seen)"
 rm -f "$T_TMP/cfg" && mv "$T_TMP/cfg.moved" "$T_TMP/cfg"
 
+# --base-url and --api-key-file apply to one run and are never saved.
+ELSE=$T_TMP/else/config.cfg
+mkdir -p "$T_TMP/else"
+printf 'api_key = "stale-key-0000";\nbase_url = "http://127.0.0.1:9";\n' >"$ELSE"
+chmod 600 "$ELSE"
+printf '  demo-key \n' >"$T_TMP/keyfile"
+tui_start "$ELSE" --group 123456 --base-url "$SANDBOX_URL" --api-key-file "$T_TMP/keyfile"
+t_screen "--base-url shown" "$SANDBOX_URL"
+keys n F5 Enter
+t_screen "--base-url and --api-key-file used" "200 OK: success"
+grep -q 'stale-key-0000' "$ELSE" && grep -q '127.0.0.1:9"' "$ELSE" && ! grep -q demo-key "$ELSE" \
+  && t_ok "one-run options not saved" || t_fail "one-run options not saved" "$(grep -v key "$ELSE")"
+t_eq "sandbox holds the empty level" '[]' "$(group_level 123456)"
+
 # A crash (SIGSEGV) still gives the terminal back.
 pid=$(tui_pid)
 kill -SEGV "$pid"

@@ -1,15 +1,42 @@
 /* main: tui_main parses the few options of the interactive mode. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "secret.h"
 #include "tui.h"
 
 static void usage(FILE *to)
 {
 	fprintf(to,
 		"usage: okaya-privacy [tui] [--group ID | --participant ID] [--config PATH]\n"
+		"                     [--base-url URL] [--api-key-file PATH]\n"
 		"Opens the interactive screen. --group/--participant load a target and\n"
-		"put the focus on the flags. F1 inside shows every key.\n");
+		"put the focus on the flags. --base-url and --api-key-file apply to this\n"
+		"run only (like OKAYA_BASE_URL / OKAYA_API_KEY). F1 inside shows every key.\n");
+}
+
+/* The key file's first line becomes this run's OKAYA_API_KEY: the config
+ * already treats that as "for this run, never written back". */
+static int key_from_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "okaya-privacy: cannot read the key file %s\n", path);
+		return -1;
+	}
+	char raw[API_KEY_MAX + 8] = "", key[API_KEY_MAX + 1], err[200];
+	if (!fgets(raw, sizeof raw, f))
+		raw[0] = '\0';
+	fclose(f);
+	int rc = api_key_clean(raw, key, sizeof key, err, sizeof err);
+	memset(raw, 0, sizeof raw);
+	if (rc == 0)
+		rc = setenv("OKAYA_API_KEY", key, 1);
+	else
+		fprintf(stderr, "okaya-privacy: key file %s: %s\n", path, err);
+	memset(key, 0, sizeof key);
+	return rc;
 }
 
 int tui_main(int argc, char **argv)
@@ -18,6 +45,8 @@ int tui_main(int argc, char **argv)
 		{ "group", required_argument, NULL, 'g' },
 		{ "participant", required_argument, NULL, 'p' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "base-url", required_argument, NULL, 'u' },
+		{ "api-key-file", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -30,6 +59,7 @@ int tui_main(int argc, char **argv)
 	}
 	optind = 1;
 	int c;
+	opterr = 0;   /* one message of ours below, not getopt's too */
 	while ((c = getopt_long(argc, argv, "g:p:c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
@@ -45,10 +75,24 @@ int tui_main(int argc, char **argv)
 		case 'c':
 			o.config_path = optarg;
 			break;
+		case 'u':
+			setenv("OKAYA_BASE_URL", optarg, 1);
+			break;
+		case 'k':
+			if (key_from_file(optarg) != 0)
+				return 2;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
+			if (optopt)
+				fprintf(stderr, "okaya-privacy: %s needs a value\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "okaya-privacy: %s is not an option of the "
+					"interactive mode (commands take it: see okaya-privacy "
+					"--help)\n", argv[optind - 1]);
 			usage(stderr);
 			return 2;
 		}
