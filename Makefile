@@ -6,6 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
+ASAN_CC ?= gcc
 VERSION := 0.1.0
 
 PKGS_CORE    := libcurl json-c libconfig
@@ -136,7 +137,7 @@ check-unit: all $(TEST_BIN)
 # The same suites under ASan + UBSan in their own build tree, leaks included.
 check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
+	$(MAKE) --no-print-directory BUILD=build-asan CC=$(ASAN_CC) \
 	  OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
