@@ -31,6 +31,10 @@ struct recent {
 
 enum key_source { KEY_NONE, KEY_FILE, KEY_ENV };
 
+/* Front ends may assign timeout_s, connect_timeout_s, review and recent_max
+ * directly (config_save checks their ranges); the key and the base URL change
+ * only through config_set_api_key / config_set_base_url, which keep the file
+ * value apart from an environment override. */
 struct config {
 	char *path;                /* the file in use */
 	bool exists;               /* the file was there when loaded */
