@@ -25,7 +25,7 @@ for _ in $(seq 1 100); do [ -s "$TMP/url" ] && break; sleep 0.05; done
 URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$TMP/url") || { echo "bench: sandbox did not start" >&2; exit 1; }
 
 # Both sides use the demo key from a place that is not the command line.
-export OKAYA_CONFIG=$TMP/config.cfg OKAYA_API_KEY=demo-key
+export OKAYA_CONFIG=$TMP/config.cfg OKAYA_HISTORY=$TMP/history.jsonl OKAYA_API_KEY=demo-key
 unset OKAYA_BASE_URL
 printf 'x-api-key: demo-key\nContent-Type: application/json\nAccept: application/json\n' >"$TMP/headers"
 BODY='{"requestedPrivacyLevel":["mhci","transcript"]}'

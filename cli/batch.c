@@ -98,6 +98,8 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 			jobs = nj;
 			cap = ncap;
 		}
+		while (len > 0 && is_blank((unsigned char)line[len - 1]))
+			line[--len] = '\0';
 		memset(&jobs[n], 0, sizeof jobs[n]);
 		int rc = parse_line(line, &jobs[n], err, sizeof err);
 		if (rc > 0) {

@@ -39,6 +39,9 @@ int cli_help_command(const char *command);
 struct session {
 	struct config *config;
 	const char *base_url;    /* --base-url, else the config's */
+	char api_key[512 + 1];   /* --api-key-file, else the config's; "" = none */
+	char *history_path;      /* the audit log, or NULL when none can be found */
+	bool history_warned;
 };
 
 /* Loads the config (--config or the default path) and applies --base-url and
@@ -50,6 +53,11 @@ void session_close(struct session *s);
 /* A new engine for the session, with --timeout and --jobs; NULL with a
  * message printed. */
 struct engine *session_engine(const struct session *s, const struct cli_opts *o);
+
+/* Appends one request that reached the server to the audit history; a
+ * failure is warned about once, never fatal. */
+void session_record(struct session *s, const struct target *t, level_t level,
+		    const struct result *r);
 
 /* Saves recent targets; a failure is a warning on stderr, never an exit
  * code (the server already has the change). */

@@ -57,6 +57,8 @@ static void finish(struct runner *rn, struct job *j, enum job_outcome oc,
 	case JOB_NOT_SENT: rn->st->not_sent++; break;
 	case JOB_PENDING: break;
 	}
+	if (r && r->fail == FAIL_NONE)
+		session_record(rn->s, &j->target, j->level, r);
 	if (oc == JOB_OK)
 		config_recent_touch(rn->s->config, j->target.kind, j->target.id, j->level, time(NULL));
 	rn->done++;

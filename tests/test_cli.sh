@@ -9,6 +9,7 @@ MAIN_URL=$SANDBOX_URL MAIN_LOG=$SANDBOX_LOG
 # A throw-away config (missing at first: defaults) and the demo key.
 export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
 export OKAYA_API_KEY=demo-key
+export OKAYA_HISTORY=$T_TMP/history.jsonl
 unset OKAYA_BASE_URL XDG_CONFIG_HOME
 
 # run ARGS...: runs the app; sets OUT, ERR, RC.
@@ -99,6 +100,12 @@ run --base-url "$MAIN_URL" set participant nobody_here mhci
 t_eq "unknown participant exits 1" 1 "$RC"
 t_contains "Participant not found is printed" "Participant not found" "$ERR"
 t_contains "a hint for IDs without ok_" "usually begin with ok_" "$ERR"
+last=$(tail -n 1 "$OKAYA_HISTORY" | python3 -c '
+import json, sys
+h = json.loads(sys.stdin.read())
+print(h["action"], h["kind"], h["id"], h["status"], h["error"], h["after"])')
+t_eq "the history records a refusal" "set participant nobody_here 400 Participant not found ['mhci']" "$last"
+t_eq "the history records each answered set" 5 "$(wc -l <"$OKAYA_HISTORY")"
 n_before=$(posts)
 OKAYA_API_KEY=zz-wrong-key-zz run --base-url "$MAIN_URL" set group 123456 none
 t_eq "wrong key exits 4" 4 "$RC"
@@ -209,4 +216,5 @@ sandbox_stop
 
 # ---- the key never shows ----------------------------------------------------------------
 t_lacks "no output of this suite held the key" "demo-key" "$(cat "$T_TMP/all")"
+t_lacks "the history never holds the key" "demo-key" "$(cat "$OKAYA_HISTORY")"
 t_done

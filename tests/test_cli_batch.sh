@@ -5,6 +5,7 @@
 
 export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
 export OKAYA_API_KEY=demo-key
+export OKAYA_HISTORY=$T_TMP/history.jsonl
 unset OKAYA_BASE_URL XDG_CONFIG_HOME
 
 run() {
@@ -147,7 +148,7 @@ lines 30 >"$T_TMP/thirty.txt"
 OKAYA_API_KEY=zz-wrong-zz run --jobs 2 batch "$T_TMP/thirty.txt"
 t_eq "401 exits 4" 4 "$RC"
 t_check "401 stopped new requests ($(posts) sent)" [ "$(posts)" -le 2 ]
-t_check "the rest is reported not sent" [ "$(count 'not sent' "$ERR")" -ge 28 ]
+t_check "the rest is reported not sent" [ "$(count '^line [0-9]*: not sent:' "$ERR")" -ge 28 ]
 t_contains "the summary explains the stop" "401 Unauthorized" "$ERR"
 t_lacks "the key is not shown" "zz-wrong-zz" "$OUT$ERR"
 sandbox_stop
@@ -161,7 +162,7 @@ sleep 0.3; kill -INT $pid; wait $pid; RC=$?
 ERR=$(cat "$T_TMP/err") OUT=$(cat "$T_TMP/out")
 t_eq "Ctrl-C exits 130" 130 "$RC"
 t_eq "in-flight requests finished" 2 "$(count ': ok:' "$OUT")"
-t_eq "the rest was not sent" 18 "$(count 'not sent' "$ERR")"
+t_eq "the rest was not sent" 18 "$(count '^line [0-9]*: not sent:' "$ERR")"
 t_contains "the summary says interrupted" "interrupted" "$ERR"
 "$APP" --base-url "$SANDBOX_URL" --jobs 2 batch "$T_TMP/twenty.txt" >"$T_TMP/out" 2>"$T_TMP/err" &
 pid=$!
