@@ -3,6 +3,7 @@
 # one okaya-sandbox (loopback). Prints a table of medians and ratios.
 #   bench/run.sh BUILD        (BENCH_N=10000 BENCH_LOOP=500 BENCH_RUNS=... to change)
 set -eu
+[ -n "${BENCH_DEBUG:-}" ] && set -x
 BUILD=$(cd "${1:-build}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 APP=$BUILD/okaya-privacy
@@ -36,8 +37,10 @@ lines=("group 123456" "group 1710748366424" "participant ok_participant1" "parti
 for i in $(seq 0 $((N - 1))); do
   echo "${lines[$((i % 4))]} mhci,transcript"
 done >"$TMP/batch.txt"
+# "next" separates requests; after the last one it would start an empty one.
 for i in $(seq 0 $((N - 1))); do
-  printf 'url = "%s/configure/%s/privacy"\nrequest = "POST"\nheader = "@%s"\ndata-raw = "%s"\noutput = "/dev/null"\nnext\n' \
+  [ "$i" -gt 0 ] && echo next
+  printf 'url = "%s/configure/%s/privacy"\nrequest = "POST"\nheader = "@%s"\ndata-raw = "%s"\noutput = "/dev/null"\n' \
     "$URL" "${targets[$((i % 4))]}" "$TMP/headers" "${BODY//\"/\\\"}"
 done >"$TMP/curl.cfg"
 CURL_ONE="curl -sS -o /dev/null -X POST -H @$TMP/headers --data-raw '$BODY' $URL/configure/groups/123456/privacy"

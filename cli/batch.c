@@ -58,7 +58,8 @@ static int parse_line(char *line, struct job *j, char *err, size_t errlen)
 			 target_kind_name(kind));
 		return -1;
 	}
-	if (target_set(&j->target, kind, id, err, errlen) != 0)
+	struct target t;
+	if (target_set(&t, kind, id, err, errlen) != 0)
 		return -1;
 	while (is_blank((unsigned char)*p))
 		p++;
@@ -66,11 +67,26 @@ static int parse_line(char *line, struct job *j, char *err, size_t errlen)
 		snprintf(err, errlen, "missing the flags (e.g. mhci,transcript; none clears them)");
 		return -1;
 	}
-	return level_parse(p, &j->level, err, errlen) == 0 ? 1 : -1;
+	if (level_parse(p, &j->level, err, errlen) != 0)
+		return -1;
+	j->kind = kind;
+	j->id = strdup(t.id);
+	if (!j->id) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 1;
 }
 
 /* Reads and validates all of f. Returns 0 with the jobs, or EXIT_USAGE after
  * printing every bad line (up to a limit) with its number. */
+static void jobs_free(struct job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(jobs[i].id);
+	free(jobs);
+}
+
 static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 {
 	struct job *jobs = NULL;
@@ -91,7 +107,7 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 			struct job *nj = realloc(jobs, ncap * sizeof *nj);
 			if (!nj) {
 				fprintf(stderr, "okaya-privacy: out of memory at line %d\n", lineno);
-				free(jobs);
+				jobs_free(jobs, n);
 				free(line);
 				return EXIT_USAGE;
 			}
@@ -116,7 +132,7 @@ bad_line:
 	free(line);
 	if (read_error) {
 		fprintf(stderr, "okaya-privacy: cannot read %s: %s\n", name, strerror(errno));
-		free(jobs);
+		jobs_free(jobs, n);
 		return EXIT_USAGE;
 	}
 	if (bad) {
@@ -124,7 +140,7 @@ bad_line:
 			fprintf(stderr, "... and %zu more bad lines\n", bad - BATCH_ERRORS_SHOWN);
 		fprintf(stderr, "okaya-privacy: %zu invalid %s in %s: nothing was sent\n", bad,
 			bad == 1 ? "line" : "lines", name);
-		free(jobs);
+		jobs_free(jobs, n);
 		return EXIT_USAGE;
 	}
 	*out = jobs;
@@ -154,10 +170,10 @@ int cmd_batch(const struct cli_opts *o, int argc, char **argv)
 		return rc;
 	if (n == 0) {
 		fprintf(stderr, "okaya-privacy: %s holds no changes: nothing to send\n", name);
-		free(jobs);
+		jobs_free(jobs, n);
 		return EXIT_OK;
 	}
 	rc = run_command(o, jobs, n, true);
-	free(jobs);
+	jobs_free(jobs, n);
 	return rc;
 }

@@ -28,8 +28,8 @@ static struct json_object *job_json(const struct job *j)
 	struct json_object *obj = json_object_new_object();
 	if (j->line > 0)
 		json_object_object_add(obj, "line", json_object_new_int(j->line));
-	json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(j->target.kind)));
-	json_object_object_add(obj, "target", json_object_new_string(j->target.id));
+	json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(j->kind)));
+	json_object_object_add(obj, "target", json_object_new_string(j->id));
 	json_object_object_add(obj, "flags", level_to_json(j->level));
 	return obj;
 }
@@ -85,7 +85,7 @@ void output_result(const struct cli_opts *o, const struct job *j, const struct r
 	if (j->line > 0)
 		fprintf(out, "line %d: ", j->line);
 	const char *word = j->outcome == JOB_NOT_SENT ? "not sent" : outcome_name(j->outcome);
-	fprintf(out, "%s: %s %s <- %s", word, target_kind_name(j->target.kind), j->target.id, flags);
+	fprintf(out, "%s: %s %s <- %s", word, target_kind_name(j->kind), j->id, flags);
 	if (r)
 		fprintf(out, ": %s", result_summary(r, buf, sizeof buf));
 	if (why)
@@ -129,7 +129,9 @@ static void shell_quote(FILE *out, const char *s)
 
 void output_request(const struct cli_opts *o, const char *base_url, const struct job *j)
 {
-	char *url = request_url(base_url, &j->target);
+	struct target t;
+	job_target(j, &t);
+	char *url = request_url(base_url, &t);
 	char *body = level_request_body(j->level);
 	if (!url || !body) {
 		fprintf(stderr, "okaya-privacy: out of memory\n");

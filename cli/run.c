@@ -21,6 +21,12 @@ static void on_interrupt(int sig)
 		interrupts++;
 }
 
+void job_target(const struct job *j, struct target *t)
+{
+	t->kind = j->kind;
+	snprintf(t->id, sizeof t->id, "%s", j->id);
+}
+
 double run_now_ms(void)
 {
 	struct timespec ts;
@@ -57,10 +63,13 @@ static void finish(struct runner *rn, struct job *j, enum job_outcome oc,
 	case JOB_NOT_SENT: rn->st->not_sent++; break;
 	case JOB_PENDING: break;
 	}
-	if (r && r->fail == FAIL_NONE)
-		session_record(rn->s, &j->target, j->level, r);
+	if (r && r->fail == FAIL_NONE) {
+		struct target t;
+		job_target(j, &t);
+		session_record(rn->s, &t, j->level, r);
+	}
 	if (oc == JOB_OK)
-		config_recent_touch(rn->s->config, j->target.kind, j->target.id, j->level, time(NULL));
+		config_recent_touch(rn->s->config, j->kind, j->id, j->level, time(NULL));
 	rn->done++;
 	if (rn->progress && (oc != JOB_OK || rn->tty_out || rn->o->json))
 		progress_clear();
@@ -71,7 +80,9 @@ static void start_one(struct runner *rn, size_t idx)
 {
 	struct job *j = &rn->jobs[idx];
 	char err[512];
-	long id = api_set_privacy(rn->e, &j->target, j->level, j, err, sizeof err);
+	struct target t;
+	job_target(j, &t);
+	long id = api_set_privacy(rn->e, &t, j->level, j, err, sizeof err);
 	if (id < 0) {
 		/* Refused before sending (e.g. the key): nothing reached the server. */
 		finish(rn, j, JOB_FAILED, NULL, err);

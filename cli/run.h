@@ -29,8 +29,10 @@ enum job_outcome {
 	JOB_NOT_SENT,
 };
 
+/* Small on purpose: a batch holds 10,000 of them. */
 struct job {
-	struct target target;
+	enum target_kind kind;
+	char *id;            /* validated; owned by whoever built the jobs */
 	level_t level;
 	int line;            /* line in the batch file; 0 for `set` */
 	int tries;
@@ -59,6 +61,9 @@ void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
  * run, save the recent list, print the summary (batch) and return the exit
  * code. */
 int run_command(const struct cli_opts *o, struct job *jobs, size_t n, bool batch);
+
+/* The job's target as core wants it. */
+void job_target(const struct job *j, struct target *t);
 
 /* Monotonic clock in milliseconds. */
 double run_now_ms(void);

@@ -32,6 +32,7 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct job job;
+	struct target target;
 	memset(&job, 0, sizeof job);
 	char err[512];
 	enum target_kind kind;
@@ -40,7 +41,7 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 			"participant\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (target_set(&job.target, kind, argv[2], err, sizeof err) != 0) {
+	if (target_set(&target, kind, argv[2], err, sizeof err) != 0) {
 		fprintf(stderr, "okaya-privacy: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -51,8 +52,10 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	free(flags);
-	if (kind == TARGET_PARTICIPANT && participant_id_unusual(job.target.id) && !o->quiet)
+	job.kind = kind;
+	job.id = target.id;
+	if (kind == TARGET_PARTICIPANT && participant_id_unusual(job.id) && !o->quiet)
 		fprintf(stderr, "okaya-privacy: note: participant IDs from Okaya usually begin "
-			"with ok_; sending \"%s\" as it is\n", job.target.id);
+			"with ok_; sending \"%s\" as it is\n", job.id);
 	return run_command(o, &job, 1, false);
 }
