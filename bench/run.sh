@@ -53,11 +53,21 @@ CURL_ONE="curl -sS -o /dev/null -X POST -H @$TMP/headers --data-raw '$BODY' $URL
 median() {  # median JSON INDEX -> seconds
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
 }
-peak_rss_kb() {  # peak_rss_kb CMD...: the child's peak resident set (ru_maxrss, KiB)
-  python3 -c '
-import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+# peak_rss_kb CMD...: the command's peak resident set in KiB. GNU time when
+# installed (Debian package `time`); else VmHWM from /proc, read until the
+# process ends (the peak of a batch is reached well before its last 10 ms).
+# Not getrusage from a wrapper: a child forked from python starts with
+# python's pages, and maxrss survives exec.
+peak_rss_kb() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>&1; cat "$TMP/rss"; return
+  fi
+  "$@" >/dev/null 2>&1 &
+  local pid=$! hwm=0 v
+  while v=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null) && [ -n "$v" ]; do
+    hwm=$v; sleep 0.01
+  done
+  wait "$pid"; echo "$hwm"
 }
 
 echo "okaya-privacy bench: sandbox $URL, $(nproc) CPUs, $(curl --version | head -n 1 | cut -d' ' -f1-2)" >&2
