@@ -40,7 +40,7 @@ void group_list_free(struct group_info *g, size_t n);
 struct membership {
 	char group_id[GROUP_ID_MAX + 1];
 	char *join_date;
-	int64_t privacy_level; /* as the API gives it */
+	int64_t privacy_level; /* as the API gives it; -1 when absent */
 };
 int participant_parse(const struct result *r, struct membership **out, size_t *n,
 		      char *err, size_t errlen);

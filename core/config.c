@@ -1,11 +1,12 @@
 /* config: where the file is, reading it into struct config, the recent lists. */
 #include "config_priv.h"
+#include "xdg.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pwd.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,32 +19,9 @@
 #define TIMEOUT_MAX_S  3600
 #define RECENT_MAX_MAX 1000
 
-static char *path_join(const char *dir, const char *rest)
-{
-	size_t n = strlen(dir) + 1 + strlen(rest) + 1;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, rest);
-	return p;
-}
-
 char *config_default_path(void)
 {
-	const char *env = getenv("OKAYA_CONFIG");
-	if (env && *env)
-		return strdup(env);
-	/* The XDG spec says a relative XDG_CONFIG_HOME is invalid: ignore it. */
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && xdg[0] == '/')
-		return path_join(xdg, CONFIG_SUBPATH);
-	const char *home = getenv("HOME");
-	if (!home || !*home) {
-		struct passwd *pw = getpwuid(getuid());
-		home = pw ? pw->pw_dir : NULL;
-	}
-	if (!home || !*home)
-		return NULL;
-	return path_join(home, ".config/" CONFIG_SUBPATH);
+	return xdg_file_path("OKAYA_CONFIG", "XDG_CONFIG_HOME", ".config", CONFIG_SUBPATH);
 }
 
 /* ---- time ------------------------------------------------------------- */

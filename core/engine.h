@@ -3,6 +3,9 @@
  * One code path for every front end: the TUI pumps it from its event loop,
  * the CLI and batches run it to completion. Front ends never see a CURL*.
  *
+ * Not thread-safe: use engines from one thread (curl_global_init is done by
+ * the first engine_new and undone by the last engine_free).
+ *
  * Event-loop use:
  *     id = engine_start(e, "POST", path, body, tag, err, sizeof err);
  *     loop: n = engine_pollfds(e, fds + 1, MAX - 1, &timeout);
@@ -38,7 +41,8 @@ struct result {
 	char *fail_text;        /* plain words when fail != FAIL_NONE, else NULL */
 	long status;            /* HTTP status, 0 when no response */
 	char *message;          /* the server's "message" string, or NULL */
-	char *error;            /* the server's "error" string, or NULL */
+	char *error;            /* the server's "error" string, or NULL;
+				 * control characters in both become '?' */
 	char *body;             /* raw body, NUL-terminated; never NULL */
 	size_t body_len;
 	bool body_truncated;    /* cut at RESPONSE_BODY_MAX */
@@ -64,7 +68,9 @@ struct engine_opts {
 	const char *api_key;        /* cleaned by api_key_clean(); NULL = none set */
 	long connect_timeout_s;     /* 0 = default 10 */
 	long timeout_s;             /* total, 0 = default 30 */
-	int max_connections;        /* per host; 0 = default 8 */
+	int max_connections;        /* in flight (and per host); 0 = default 8;
+				     * more requests wait in a queue, their
+				     * timeout starting when they are sent */
 };
 
 struct engine;
@@ -103,8 +109,18 @@ struct result *engine_take_done(struct engine *e, void **tag);
 /* Blocking: runs until every started request has finished. */
 void engine_run(struct engine *e);
 
-/* Blocking convenience: start, run, take. NULL only with err set before sending. */
+/* Blocking convenience: start, run until this request is done, take it
+ * (other requests keep their place). NULL only with err set before sending. */
 struct result *engine_request(struct engine *e, const char *method, const char *path,
 			      const char *body, char *err, size_t errlen);
+
+/* Counters since engine_new, for tests and benchmarks. */
+struct engine_stats {
+	long started;        /* requests accepted by engine_start */
+	long completed;      /* transfers curl finished (not cancelled ones) */
+	long connects;       /* new connections made (CURLINFO_NUM_CONNECTS summed) */
+	int pooled_handles;  /* idle easy handles kept for reuse */
+};
+void engine_get_stats(const struct engine *e, struct engine_stats *out);
 
 #endif

@@ -1,7 +1,7 @@
 /* history: append-only JSON-lines audit log (see history.h for the format). */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "history.h"
+#include "xdg.h"
 
 #define HISTORY_SUBPATH "okaya-privacy/history.jsonl"
 /* Lines we write stay far below this; a longer one is damage. */
@@ -33,37 +34,9 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static char *join_path(const char *dir, const char *rest)
-{
-	size_t a = strlen(dir), b = strlen(rest);
-	char *p = malloc(a + 1 + b + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	size_t at = a;
-	if (a == 0 || dir[a - 1] != '/')
-		p[at++] = '/';
-	memcpy(p + at, rest, b + 1);
-	return p;
-}
-
 char *history_default_path(void)
 {
-	const char *v = getenv("OKAYA_HISTORY");
-	if (v && *v)
-		return strdup(v);
-	/* XDG says to ignore relative values. */
-	v = getenv("XDG_STATE_HOME");
-	if (v && v[0] == '/')
-		return join_path(v, HISTORY_SUBPATH);
-	const char *home = getenv("HOME");
-	if (!home || !*home) {
-		struct passwd *pw = getpwuid(getuid());
-		home = pw ? pw->pw_dir : NULL;
-	}
-	if (!home || !*home)
-		return NULL;
-	return join_path(home, ".local/state/" HISTORY_SUBPATH);
+	return xdg_file_path("OKAYA_HISTORY", "XDG_STATE_HOME", ".local/state", HISTORY_SUBPATH);
 }
 
 static char *dup_or_null(const char *s)

@@ -76,7 +76,7 @@ static inline int sandbox_spawn(struct sandbox *sb, const char *const *extra)
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
-	size_t n = strcspn(u, " \t\r\n/");
+	size_t n = 7 + strcspn(u + 7, " \t\r\n/"); /* after "http://" */
 	if (n >= sizeof sb->url)
 		n = sizeof sb->url - 1;
 	memcpy(sb->url, u, n);
