@@ -1,8 +1,115 @@
-/* main: okaya-privacy's entry point (placeholder until the CLI dispatcher
- * lands: it only opens the TUI, which handles its own options). */
+/* main: okaya-privacy's entry point. No command (or `tui`) opens the TUI;
+ * a command acts and exits with a documented status (exitcodes.h). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The TUI lands from its own branch; until tui/tui.h exists the dispatcher
+ * says so instead of failing to build. */
+#if defined(__has_include)
+#if __has_include("tui.h")
 #include "tui.h"
+#define HAVE_TUI 1
+#endif
+#endif
+
+struct command {
+	const char *name;
+	int (*run)(const struct cli_opts *o, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "set", cmd_set },
+	{ "batch", cmd_batch },
+	{ "recent", cmd_recent },
+};
+
+/* argv as given (getopt_long reorders the original), minus a "tui" word. */
+static int open_tui(int argc, char **orig)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof *argv);
+	if (!argv)
+		return EXIT_USAGE;
+	int n = 0;
+	bool dropped = false;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && !dropped && strcmp(orig[i], "tui") == 0) {
+			dropped = true;
+			continue;
+		}
+		argv[n++] = orig[i];
+	}
+#ifdef HAVE_TUI
+	int rc = tui_main(n, argv);
+#else
+	(void)n;
+	fprintf(stderr, "okaya-privacy: this build has no full-screen interface; "
+		"use a command (see --help)\n");
+	int rc = EXIT_USAGE;
+#endif
+	free(argv);
+	return rc;
+}
+
+static int help(const struct cli_opts *o)
+{
+	/* "help", "help COMMAND", or "COMMAND --help". */
+	const char *topic = NULL;
+	if (o->argc > 0)
+		topic = strcmp(o->argv[0], "help") == 0 ? (o->argc > 1 ? o->argv[1] : NULL)
+							: o->argv[0];
+	if (!topic) {
+		cli_help();
+		return EXIT_OK;
+	}
+	if (cli_help_command(topic) != 0) {
+		fprintf(stderr, "okaya-privacy: no command \"%s\"; the commands are set, batch, "
+			"recent, tui, help\n", topic);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
 
 int main(int argc, char **argv)
 {
-	return tui_main(argc, argv);
+	char **orig = malloc(((size_t)argc + 1) * sizeof *orig);
+	if (!orig)
+		return EXIT_USAGE;
+	memcpy(orig, argv, ((size_t)argc + 1) * sizeof *orig);
+
+	struct cli_opts o;
+	int rc = cli_parse_options(argc, argv, &o);
+	if (rc != 0)
+		goto out;
+	if (o.version) {
+		printf("okaya-privacy %s\n", OKAYA_VERSION);
+		goto out;
+	}
+	if (o.help || (o.argc > 0 && strcmp(o.argv[0], "help") == 0)) {
+		rc = help(&o);
+		goto out;
+	}
+	if (o.argc == 0 || strcmp(o.argv[0], "tui") == 0) {
+		rc = open_tui(argc, orig);
+		goto out;
+	}
+	if (o.tui_group || o.tui_participant) {
+		fprintf(stderr, "okaya-privacy: --group and --participant open the TUI; "
+			"they do not go with the command \"%s\"\n", o.argv[0]);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = -1;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(o.argv[0], commands[i].name) == 0)
+			rc = commands[i].run(&o, o.argc, o.argv);
+	if (rc < 0) {
+		fprintf(stderr, "okaya-privacy: unknown command \"%s\" (see --help)\n", o.argv[0]);
+		rc = EXIT_USAGE;
+	}
+out:
+	free(orig);
+	return rc;
 }

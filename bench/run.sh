@@ -1,0 +1,122 @@
+#!/bin/bash
+# make bench: okaya-privacy against its peers, side by side in one run, on
+# one okaya-sandbox (loopback). Prints a table of medians and ratios.
+#   bench/run.sh BUILD        (BENCH_N=10000 BENCH_LOOP=500 BENCH_RUNS=... to change)
+set -eu
+[ -n "${BENCH_DEBUG:-}" ] && set -x
+BUILD=$(cd "${1:-build}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+APP=$BUILD/okaya-privacy
+N=${BENCH_N:-10000}          # batch size
+LOOP=${BENCH_LOOP:-500}      # sample of the shell loop, scaled up to N
+RUNS_SET=${BENCH_RUNS_SET:-30}
+RUNS_BATCH=${BENCH_RUNS_BATCH:-5}
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (make deps)" >&2; exit 1; }
+
+TMP=$(mktemp -d)
+SANDBOX_PID=""
+cleanup() { [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+# The log goes to /dev/null after the first line: the server's printing
+# should not be what we measure.
+"$BUILD/okaya-sandbox" --port 0 > >(head -n 1 >"$TMP/url"; cat >/dev/null) 2>/dev/null &
+SANDBOX_PID=$!
+for _ in $(seq 1 100); do [ -s "$TMP/url" ] && break; sleep 0.05; done
+URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$TMP/url") || { echo "bench: sandbox did not start" >&2; exit 1; }
+
+# Both sides use the demo key from a place that is not the command line.
+export OKAYA_CONFIG=$TMP/config.cfg OKAYA_HISTORY=$TMP/history.jsonl OKAYA_API_KEY=demo-key
+unset OKAYA_BASE_URL
+printf 'x-api-key: demo-key\nContent-Type: application/json\nAccept: application/json\n' >"$TMP/headers"
+BODY='{"requestedPrivacyLevel":["mhci","transcript"]}'
+
+# The same N requests, as a batch file and as a curl config file.
+targets=("groups/123456" "groups/1710748366424" "participants/ok_participant1" "participants/ok_participant2")
+lines=("group 123456" "group 1710748366424" "participant ok_participant1" "participant ok_participant2")
+for i in $(seq 0 $((N - 1))); do
+  echo "${lines[$((i % 4))]} mhci,transcript"
+done >"$TMP/batch.txt"
+# "next" separates requests; after the last one it would start an empty one.
+for i in $(seq 0 $((N - 1))); do
+  [ "$i" -gt 0 ] && echo next
+  printf 'url = "%s/configure/%s/privacy"\nrequest = "POST"\nheader = "@%s"\ndata-raw = "%s"\noutput = "/dev/null"\n' \
+    "$URL" "${targets[$((i % 4))]}" "$TMP/headers" "${BODY//\"/\\\"}"
+done >"$TMP/curl.cfg"
+CURL_ONE="curl -sS -o /dev/null -X POST -H @$TMP/headers --data-raw '$BODY' $URL/configure/groups/123456/privacy"
+
+# A sanity pass: both sides succeed before we time them.
+"$APP" --base-url "$URL" -q set group 123456 mhci,transcript || { echo "bench: set failed" >&2; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H @"$TMP/headers" --data-raw "$BODY" \
+      "$URL/configure/groups/123456/privacy")" = 200 ] || { echo "bench: curl failed" >&2; exit 1; }
+
+median() {  # median JSON INDEX -> seconds
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
+}
+# peak_rss_kb CMD...: the command's peak resident set in KiB. GNU time when
+# installed (Debian package `time`); else VmHWM from /proc, read until the
+# process ends (the peak of a batch is reached well before its last 10 ms).
+# Not getrusage from a wrapper: a child forked from python starts with
+# python's pages, and maxrss survives exec.
+peak_rss_kb() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>&1; cat "$TMP/rss"; return
+  fi
+  "$@" >/dev/null 2>&1 &
+  local pid=$! hwm=0 v
+  while v=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null) && [ -n "$v" ]; do
+    hwm=$v; sleep 0.01
+  done
+  wait "$pid"; echo "$hwm"
+}
+
+echo "okaya-privacy bench: sandbox $URL, $(nproc) CPUs, $(curl --version | head -n 1 | cut -d' ' -f1-2)" >&2
+echo "(1/4) one set vs one curl POST, $RUNS_SET runs each" >&2
+hyperfine -N --warmup 3 --runs "$RUNS_SET" --export-json "$TMP/one.json" \
+  "$APP --base-url $URL set group 123456 mhci,transcript" "$CURL_ONE" >/dev/null 2>&1 ||
+  hyperfine --warmup 3 --runs "$RUNS_SET" --export-json "$TMP/one.json" \
+  "$APP --base-url $URL set group 123456 mhci,transcript" "$CURL_ONE" >/dev/null
+
+echo "(2/4) batch of $N, 8 in flight, vs curl --parallel, $RUNS_BATCH runs each" >&2
+hyperfine -N --warmup 1 --runs "$RUNS_BATCH" --export-json "$TMP/batch.json" \
+  "$APP --base-url $URL --jobs 8 batch $TMP/batch.txt" \
+  "curl -sS --parallel --parallel-max 8 -K $TMP/curl.cfg" >/dev/null 2>&1
+
+echo "(3/4) a shell loop of $LOOP curl processes (scaled to $N)" >&2
+cat >"$TMP/loop.sh" <<L
+for i in \$(seq 1 $LOOP); do $CURL_ONE; done
+L
+hyperfine --warmup 1 --runs 3 --export-json "$TMP/loop.json" "bash $TMP/loop.sh" >/dev/null 2>&1
+
+echo "(4/4) peak memory of the batch" >&2
+rss_ours=$(peak_rss_kb "$APP" --base-url "$URL" --jobs 8 batch "$TMP/batch.txt")
+rss_curl=$(peak_rss_kb curl -sS --parallel --parallel-max 8 -K "$TMP/curl.cfg")
+
+python3 - "$TMP" "$N" "$LOOP" "$rss_ours" "$rss_curl" <<'PY'
+import json, sys
+tmp, n, loop, rss_ours, rss_curl = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+med = lambda f, i: json.load(open(f"{tmp}/{f}.json"))["results"][i]["median"]
+set_ours, set_curl = med("one", 0), med("one", 1)
+b_ours, b_curl = med("batch", 0), med("batch", 1)
+loop_scaled = med("loop", 0) * n / loop
+rows = [
+    ("one set vs one curl POST (process)", f"{set_ours*1e3:.2f} ms", f"{set_curl*1e3:.2f} ms",
+     set_ours / set_curl, "<= 1.2", set_ours / set_curl <= 1.2),
+    (f"batch {n}, --jobs 8 vs curl --parallel 8", f"{b_ours:.2f} s", f"{b_curl:.2f} s",
+     b_ours / b_curl, "<= 1.0", b_ours / b_curl <= 1.0),
+    (f"batch {n} vs shell loop of curl*", f"{b_ours:.2f} s", f"{loop_scaled:.1f} s",
+     loop_scaled / b_ours, ">= 20x faster", loop_scaled / b_ours >= 20),
+    (f"peak RSS, batch {n}", f"{rss_ours/1024:.1f} MB", f"{rss_curl/1024:.1f} MB",
+     rss_ours / rss_curl, "< 16 MB", rss_ours < 16 * 1024),
+]
+print(f"{'benchmark':42} {'okaya-privacy':>13} {'peer':>10} {'ratio':>7}  target")
+for name, ours, peer, ratio, target, ok in rows:
+    print(f"{name:42} {ours:>13} {peer:>10} {ratio:7.2f}  {target} {'ok' if ok else 'MISSED'}")
+print(f"medians of hyperfine runs; * loop of {loop} curl processes, time scaled x{n/loop:g};"
+      f" ratio for the loop = loop time / batch time")
+PY
+
+if [ -x "$HERE/tui_startup.sh" ]; then
+  echo "TUI startup:" >&2
+  "$HERE/tui_startup.sh" "$BUILD"
+fi

@@ -1,0 +1,71 @@
+/* cli: the command-line front end's shared pieces: options, the session
+ * (config + key + engine) and the commands. */
+#ifndef OKAYA_CLI_H
+#define OKAYA_CLI_H
+
+#include <stdbool.h>
+#include "config.h"
+#include "engine.h"
+#include "exitcodes.h"
+
+#define JOBS_DEFAULT 4
+#define JOBS_MAX     64
+#define RETRY_CAP_DEFAULT_S 60
+
+/* Global options, as given on the command line. Strings point into argv. */
+struct cli_opts {
+	bool json, dry_run, curl, quiet, help, version;
+	const char *config_path;
+	const char *base_url;
+	const char *api_key_file;
+	long timeout_s;          /* 0: from the config */
+	int jobs;
+	long retry_cap_s;        /* longest Retry-After we wait for */
+	const char *tui_group;   /* TUI options: only valid without a command */
+	const char *tui_participant;
+	int argc;                /* what is left: the command and its words */
+	char **argv;
+};
+
+/* Parses argv with getopt_long (options may follow the command; "--" ends
+ * them). Returns 0, or EXIT_USAGE after printing why on stderr. */
+int cli_parse_options(int argc, char **argv, struct cli_opts *o);
+
+/* Help texts on stdout: the whole tool, or one command (-1: unknown). */
+void cli_help(void);
+int cli_help_command(const char *command);
+
+/* A loaded config with the effective key and base URL. */
+struct session {
+	struct config *config;
+	const char *base_url;    /* --base-url, else the config's */
+	char api_key[512 + 1];   /* --api-key-file, else the config's; "" = none */
+	char *history_path;      /* the audit log, or NULL when none can be found */
+	bool history_warned;
+};
+
+/* Loads the config (--config or the default path) and applies --base-url and
+ * --api-key-file. need_key: fail with EXIT_UNAUTHORISED and say where to put
+ * a key when none is set. Returns 0 or an exit code (message printed). */
+int session_open(struct session *s, const struct cli_opts *o, bool need_key);
+void session_close(struct session *s);
+
+/* A new engine for the session, with --timeout and --jobs; NULL with a
+ * message printed. */
+struct engine *session_engine(const struct session *s, const struct cli_opts *o);
+
+/* Appends one request that reached the server to the audit history; a
+ * failure is warned about once, never fatal. */
+void session_record(struct session *s, const struct target *t, level_t level,
+		    const struct result *r);
+
+/* Saves recent targets; a failure is a warning on stderr, never an exit
+ * code (the server already has the change). */
+void session_save(struct session *s);
+
+/* Commands: each returns the process exit code. argv[0] is the command. */
+int cmd_set(const struct cli_opts *o, int argc, char **argv);
+int cmd_batch(const struct cli_opts *o, int argc, char **argv);
+int cmd_recent(const struct cli_opts *o, int argc, char **argv);
+
+#endif

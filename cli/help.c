@@ -1,0 +1,126 @@
+/* help: --help and `help COMMAND`. Keep in step with the README. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "flags.h"
+
+static void print_flags(void)
+{
+	puts("FLAGS (a comma-separated list, case-insensitive; or none, or all):");
+	for (size_t i = 0; i < FLAG_COUNT; i++)
+		printf("  %-18s %s\n", flag_table[i].wire, flag_table[i].description);
+}
+
+static const char usage_text[] =
+"usage: okaya-privacy [OPTIONS] [COMMAND ARGS...]\n"
+"\n"
+"Sets the requested privacy level of Okaya groups and participants.\n"
+"Without a command (or with `tui`) it opens the full-screen interface.\n"
+"\n"
+"COMMANDS\n"
+"  set group ID FLAGS          request FLAGS for a group\n"
+"  set participant ID FLAGS    request FLAGS for a participant (external ID)\n"
+"  batch FILE|-                one change a line: \"group ID FLAGS\" or\n"
+"                              \"participant ID FLAGS\"; all lines are checked first\n"
+"  recent                      the recent targets, most recent first\n"
+"  tui [--group ID | --participant ID]   the full-screen interface\n"
+"  help [COMMAND]              this text, or more about one command\n"
+"\n";
+
+static const char options_text[] =
+"\n"
+"OPTIONS\n"
+"  --json              one JSON object per result on stdout\n"
+"  --dry-run           check and print the requests; send nothing\n"
+"  --curl              print an equivalent curl command (the key is read from\n"
+"                      $OKAYA_API_KEY, never printed); send nothing\n"
+"  --config PATH       the config file (default: $OKAYA_CONFIG, else\n"
+"                      $XDG_CONFIG_HOME/okaya-privacy/config.cfg)\n"
+"  --base-url URL      the API (default https://api.okaya.me)\n"
+"  --api-key-file PATH read the key from a file (keep it chmod 600)\n"
+"  --timeout S         give up on a request after S seconds (default 30)\n"
+"  -j, --jobs N        requests in flight in a batch, 1..64 (default 4)\n"
+"  --max-wait S        longest Retry-After to wait for (default 60)\n"
+"  -q, --quiet         print only what went wrong\n"
+"  -h, --help, --version\n"
+"No option takes the key itself: it would land in shell history and ps.\n"
+"The key comes from --api-key-file, else $OKAYA_API_KEY, else the config file.\n"
+"\n"
+"EXIT STATUS\n"
+"  0  success\n"
+"  1  the API refused (the server's error is printed); in a batch: any line\n"
+"     was refused or failed\n"
+"  2  bad usage or invalid input: nothing was sent\n"
+"  3  no answer: connection, DNS, TLS, timeout or a 5xx server error\n"
+"  4  not authorised: 401, or no key configured\n"
+"  130 interrupted by Ctrl-C: the output says what was and was not sent\n";
+
+void cli_help(void)
+{
+	fputs(usage_text, stdout);
+	print_flags();
+	fputs(options_text, stdout);
+}
+
+struct command_help {
+	const char *name;
+	const char *text;
+};
+
+static const struct command_help commands[] = {
+	{ "set",
+	  "usage: okaya-privacy set group|participant ID FLAGS\n"
+	  "\n"
+	  "Sends one change: POST /configure/{groups|participants}/ID/privacy.\n"
+	  "Group IDs are digits (e.g. 1710748366424); participant IDs are the external\n"
+	  "IDs Okaya sent you (usually ok_...). FLAGS may be written \"mhci, transcript\".\n"
+	  "It is a request: participants are asked to review, never overridden.\n"
+	  "Examples:\n"
+	  "  okaya-privacy set group 1710748366424 mhci,transcript\n"
+	  "  okaya-privacy set participant ok_participant1 none\n"
+	  "  okaya-privacy --curl set group 123456 all\n"
+	  "On success the target joins the recent list. Exit: 0, 1 refused, 2 invalid,\n"
+	  "3 no answer, 4 not authorised.\n" },
+	{ "batch",
+	  "usage: okaya-privacy [--jobs N] batch FILE|-\n"
+	  "\n"
+	  "One change a line, \"group ID FLAGS\" or \"participant ID FLAGS\" (FLAGS is the\n"
+	  "rest of the line; write none to clear). Blank lines and # comments are fine.\n"
+	  "Every line is checked first: if any is invalid, each is reported with its\n"
+	  "line number and nothing is sent (exit 2).\n"
+	  "Then N requests (default 4) are in flight over reused connections. A 429 waits\n"
+	  "for Retry-After (at most --max-wait seconds) and holds back new requests; 5xx\n"
+	  "answers and network failures are retried after 0.5 s and 1 s; three tries at\n"
+	  "most. 400 is never retried. A 401 stops the batch: the rest is \"not sent\".\n"
+	  "Ctrl-C once: no new requests, those in flight finish; twice: they are\n"
+	  "cancelled. Every line's outcome is printed (successes on stdout, the rest on\n"
+	  "stderr; all on stdout with --json), then a summary on stderr.\n"
+	  "Exit: 0 all succeeded, 1 any refused or failed, 2 invalid input,\n"
+	  "4 not authorised, 130 interrupted.\n" },
+	{ "recent",
+	  "usage: okaya-privacy recent\n"
+	  "\n"
+	  "The targets changed from this machine, most recent first, with the last level\n"
+	  "sent from here (the API cannot read a participant's requested level back).\n" },
+	{ "tui",
+	  "usage: okaya-privacy [tui] [--group ID | --participant ID] [--config PATH]\n"
+	  "\n"
+	  "The full-screen interface; --group/--participant open the form on a target.\n" },
+	{ "help", "usage: okaya-privacy help [COMMAND]\n" },
+};
+
+int cli_help_command(const char *command)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(commands[i].name, command) == 0) {
+			fputs(commands[i].text, stdout);
+			if (strcmp(command, "set") == 0 || strcmp(command, "batch") == 0) {
+				putchar('\n');
+				print_flags();
+			}
+			return 0;
+		}
+	}
+	return -1;
+}

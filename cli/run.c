@@ -1,0 +1,291 @@
+/* run: the one loop that sends changes, for `set` and `batch` alike. */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "api.h"
+
+#define POLL_MAX 128
+
+static volatile sig_atomic_t interrupts;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	if (interrupts < 2)
+		interrupts++;
+}
+
+void job_target(const struct job *j, struct target *t)
+{
+	t->kind = j->kind;
+	snprintf(t->id, sizeof t->id, "%s", j->id);
+}
+
+double run_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+struct runner {
+	struct engine *e;
+	struct session *s;
+	const struct cli_opts *o;
+	struct job *jobs;
+	size_t n, next;          /* next job never started */
+	size_t *retry;           /* jobs waiting to be tried again, oldest first */
+	size_t n_retry;
+	size_t *inflight;        /* jobs in flight */
+	size_t n_inflight;
+	double gate;             /* no new request before this (429) */
+	bool progress, tty_out;
+	size_t done;
+	struct run_stats *st;
+};
+
+static void finish(struct runner *rn, struct job *j, enum job_outcome oc,
+		   const struct result *r, const char *why)
+{
+	j->outcome = oc;
+	switch (oc) {
+	case JOB_OK: rn->st->ok++; break;
+	case JOB_REFUSED: rn->st->refused++; break;
+	case JOB_FAILED: rn->st->failed++; break;
+	case JOB_UNAUTHORISED: rn->st->unauthorised++; break;
+	case JOB_CANCELLED: rn->st->cancelled++; break;
+	case JOB_NOT_SENT: rn->st->not_sent++; break;
+	case JOB_PENDING: break;
+	}
+	if (r && r->fail == FAIL_NONE) {
+		struct target t;
+		job_target(j, &t);
+		session_record(rn->s, &t, j->level, r);
+	}
+	if (oc == JOB_OK)
+		config_recent_touch(rn->s->config, j->kind, j->id, j->level, time(NULL));
+	rn->done++;
+	if (rn->progress && (oc != JOB_OK || rn->tty_out || rn->o->json))
+		progress_clear();
+	output_result(rn->o, j, r, why);
+}
+
+static void start_one(struct runner *rn, size_t idx)
+{
+	struct job *j = &rn->jobs[idx];
+	char err[512];
+	struct target t;
+	job_target(j, &t);
+	long id = api_set_privacy(rn->e, &t, j->level, j, err, sizeof err);
+	if (id < 0) {
+		/* Refused before sending (e.g. the key): nothing reached the server. */
+		finish(rn, j, JOB_FAILED, NULL, err);
+		return;
+	}
+	if (j->tries == 0)
+		rn->st->sent++;
+	j->tries++;
+	j->req_id = id;
+	rn->st->requests++;
+	rn->inflight[rn->n_inflight++] = idx;
+}
+
+/* Starts what the limits allow: retries that are due first, then new jobs. */
+static void start_more(struct runner *rn)
+{
+	double now = run_now_ms();
+	while (rn->n_inflight < (size_t)rn->o->jobs && now >= rn->gate) {
+		size_t k;
+		for (k = 0; k < rn->n_retry && rn->jobs[rn->retry[k]].ready_at > now; k++)
+			;
+		if (k < rn->n_retry) {
+			size_t idx = rn->retry[k];
+			memmove(rn->retry + k, rn->retry + k + 1, (rn->n_retry - k - 1) * sizeof *rn->retry);
+			rn->n_retry--;
+			start_one(rn, idx);
+		} else if (rn->next < rn->n) {
+			start_one(rn, rn->next++);
+		} else {
+			break;
+		}
+	}
+}
+
+static bool retryable_failure(enum fail_kind f)
+{
+	return f == FAIL_RESOLVE || f == FAIL_CONNECT || f == FAIL_TIMEOUT || f == FAIL_OTHER;
+}
+
+/* Schedules another try after wait_ms, or ends the job as failed. */
+static void retry_or_fail(struct runner *rn, struct job *j, const struct result *r, double wait_ms,
+			  bool gate_all)
+{
+	char why[128];
+	if (j->tries >= RUN_MAX_TRIES || interrupts || rn->st->stopped) {
+		snprintf(why, sizeof why, "gave up after %d %s", j->tries,
+			 j->tries == 1 ? "try" : "tries");
+		finish(rn, j, JOB_FAILED, r, j->tries >= RUN_MAX_TRIES ? why : NULL);
+		return;
+	}
+	if (wait_ms > (double)rn->o->retry_cap_s * 1000.0) {
+		snprintf(why, sizeof why, "the server asked to wait %.0f s, more than --max-wait %ld s",
+			 wait_ms / 1000.0, rn->o->retry_cap_s);
+		finish(rn, j, JOB_FAILED, r, why);
+		return;
+	}
+	double now = run_now_ms();
+	j->ready_at = now + wait_ms;
+	if (gate_all && j->ready_at > rn->gate)
+		rn->gate = j->ready_at;
+	rn->retry[rn->n_retry++] = (size_t)(j - rn->jobs);
+}
+
+static void handle(struct runner *rn, struct job *j, struct result *r)
+{
+	for (size_t k = 0; k < rn->n_inflight; k++) {
+		if (&rn->jobs[rn->inflight[k]] == j) {
+			rn->inflight[k] = rn->inflight[--rn->n_inflight];
+			break;
+		}
+	}
+	j->req_id = 0;
+	j->status = r->status;
+	j->elapsed_ms = r->elapsed_ms;
+	/* Backoff for 5xx and transport failures: 0.5 s, then 1 s. */
+	double backoff = 500.0 * (double)(1 << (j->tries > 1 ? 1 : 0));
+	if (r->fail == FAIL_CANCELLED)
+		finish(rn, j, JOB_CANCELLED, r, "cancelled by Ctrl-C: it may or may not have been applied");
+	else if (r->fail != FAIL_NONE && retryable_failure(r->fail))
+		retry_or_fail(rn, j, r, backoff, false);
+	else if (r->fail != FAIL_NONE)
+		finish(rn, j, JOB_FAILED, r, NULL);
+	else if (r->status >= 200 && r->status < 300)
+		finish(rn, j, JOB_OK, r, NULL);
+	else if (r->status == 401) {
+		rn->st->stopped = true;
+		finish(rn, j, JOB_UNAUTHORISED, r, NULL);
+	} else if (r->status == 429)
+		retry_or_fail(rn, j, r, r->retry_after_s >= 0 ? (double)r->retry_after_s * 1000.0
+							      : backoff, true);
+	else if (r->status >= 500)
+		retry_or_fail(rn, j, r, r->retry_after_s >= 0 ? (double)r->retry_after_s * 1000.0
+							      : backoff, false);
+	else
+		finish(rn, j, JOB_REFUSED, r, NULL);
+}
+
+/* Milliseconds until something of ours is due (a retry, the 429 gate), or -1. */
+static int own_timeout(const struct runner *rn, bool may_start)
+{
+	if (!may_start || rn->n_inflight >= (size_t)rn->o->jobs)
+		return -1;
+	double now = run_now_ms(), due = -1;
+	if (rn->next < rn->n)
+		due = rn->gate;
+	for (size_t k = 0; k < rn->n_retry; k++) {
+		double t = rn->jobs[rn->retry[k]].ready_at;
+		if (t < rn->gate)
+			t = rn->gate;
+		if (due < 0 || t < due)
+			due = t;
+	}
+	if (due < 0)
+		return -1;
+	return due <= now ? 0 : (int)(due - now) + 1;
+}
+
+static void loop(struct runner *rn)
+{
+	struct pollfd fds[POLL_MAX];
+	bool cancelled = false;
+	for (;;) {
+		bool may_start = !interrupts && !rn->st->stopped;
+		if (interrupts >= 2 && !cancelled) {
+			for (size_t k = 0; k < rn->n_inflight; k++)
+				engine_cancel(rn->e, rn->jobs[rn->inflight[k]].req_id);
+			cancelled = true;
+		}
+		if (may_start)
+			start_more(rn);
+		bool more = may_start && (rn->next < rn->n || rn->n_retry > 0);
+		if (rn->n_inflight == 0 && !more)
+			break;
+		int timeout = -1;
+		int nfds = engine_pollfds(rn->e, fds, POLL_MAX, &timeout);
+		int mine = own_timeout(rn, may_start);
+		if (mine >= 0 && (timeout < 0 || mine < timeout))
+			timeout = mine;
+		/* Belt and braces: never sleep forever with requests in flight. */
+		if (rn->n_inflight > 0 && nfds == 0 && timeout < 0)
+			timeout = 100;
+		if (rn->progress && (timeout < 0 || timeout > 200))
+			timeout = 200;
+		if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
+			break;
+		engine_dispatch(rn->e, fds, nfds);
+		void *tag;
+		struct result *r;
+		while ((r = engine_take_done(rn->e, &tag))) {
+			handle(rn, tag, r);
+			result_free(r);
+		}
+		if (rn->progress)
+			progress_draw(rn->st, rn->done, false);
+	}
+	/* Retries left waiting had an answer, just not a good one. */
+	for (size_t k = 0; k < rn->n_retry; k++)
+		finish(rn, &rn->jobs[rn->retry[k]], JOB_FAILED, NULL,
+		       rn->st->stopped ? "not retried after the 401" : "not retried after Ctrl-C");
+	rn->n_retry = 0;
+}
+
+void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
+	      struct job *jobs, size_t n, bool progress, struct run_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->total = n;
+	struct runner rn = {
+		.e = e, .s = s, .o = o, .jobs = jobs, .n = n, .st = st,
+		.progress = progress, .tty_out = isatty(STDOUT_FILENO),
+	};
+	rn.retry = calloc(n ? n : 1, sizeof *rn.retry);
+	rn.inflight = calloc((size_t)o->jobs, sizeof *rn.inflight);
+	if (!rn.retry || !rn.inflight) {
+		fprintf(stderr, "okaya-privacy: out of memory\n");
+		free(rn.retry);
+		free(rn.inflight);
+		return;
+	}
+
+	/* No SA_RESTART: poll() must wake up so the loop sees the flag. */
+	struct sigaction sa, old_int, old_term;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	interrupts = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	double t0 = run_now_ms();
+	loop(&rn);
+	st->elapsed_ms = run_now_ms() - t0;
+	st->interrupted = interrupts > 0;
+
+	if (progress)
+		progress_clear();
+	const char *why = st->stopped ? "stopped after a 401" : "stopped by Ctrl-C";
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].outcome == JOB_PENDING)
+			finish(&rn, &jobs[i], JOB_NOT_SENT, NULL, why);
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	free(rn.retry);
+	free(rn.inflight);
+}

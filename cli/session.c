@@ -1,0 +1,152 @@
+/* session: the config, the key and the engine a command runs with.
+ *
+ * Key precedence: --api-key-file, then OKAYA_API_KEY, then the config file.
+ * A key from --api-key-file is used for this run only and never saved.
+ * Every answered request goes to the audit history (history.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "history.h"
+#include "secret.h"
+
+#define KEY_FILE_MAX 4096
+
+/* Reads a small file whole into buf (NUL-terminated). 0 or -1 with errno. */
+static int read_small_file(const char *path, char *buf, size_t len, struct stat *st)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fstat(fileno(f), st) != 0) {
+		fclose(f);
+		return -1;
+	}
+	size_t n = fread(buf, 1, len - 1, f);
+	int bad = ferror(f) || !feof(f);
+	fclose(f);
+	if (bad) {
+		errno = EFBIG;
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static int apply_key_file(struct session *s, const char *path)
+{
+	char raw[KEY_FILE_MAX + 1];
+	struct stat st;
+	if (read_small_file(path, raw, sizeof raw, &st) != 0) {
+		fprintf(stderr, "okaya-privacy: cannot read the key file %s: %s\n", path,
+			errno == EFBIG ? "larger than a key can be" : strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (st.st_mode & (S_IRGRP | S_IROTH))
+		fprintf(stderr, "okaya-privacy: warning: the key file %s is readable by other "
+			"users; fix it with: chmod 600 %s\n", path, path);
+	char err[256];
+	int rc = api_key_clean(raw, s->api_key, sizeof s->api_key, err, sizeof err);
+	explicit_bzero(raw, sizeof raw);
+	if (rc != 0) {
+		fprintf(stderr, "okaya-privacy: the key file %s: %s\n", path, err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int session_open(struct session *s, const struct cli_opts *o, bool need_key)
+{
+	char err[512];
+	memset(s, 0, sizeof *s);
+	s->config = config_load(o->config_path, err, sizeof err);
+	if (!s->config) {
+		fprintf(stderr, "okaya-privacy: %s\n", err);
+		return EXIT_USAGE;
+	}
+	char warn[512];
+	if (config_permission_warning(s->config, warn, sizeof warn))
+		fprintf(stderr, "okaya-privacy: warning: %s\n", warn);
+	s->base_url = o->base_url ? o->base_url : s->config->base_url;
+	if (!s->base_url || !*s->base_url)
+		s->base_url = DEFAULT_BASE_URL;
+	/* The key stays here, apart from the config: it is never saved. */
+	if (o->api_key_file) {
+		int rc = apply_key_file(s, o->api_key_file);
+		if (rc != 0) {
+			session_close(s);
+			return rc;
+		}
+	} else {
+		snprintf(s->api_key, sizeof s->api_key, "%s", s->config->api_key);
+	}
+	s->history_path = history_default_path();
+	if (need_key && s->api_key[0] == '\0') {
+		fprintf(stderr,
+			"okaya-privacy: no API key configured. Put one in %s as\n"
+			"    api_key = \"...\";\n"
+			"(chmod 600 that file), or export OKAYA_API_KEY, or pass --api-key-file PATH.\n",
+			s->config->path ? s->config->path : "the config file");
+		session_close(s);
+		return EXIT_UNAUTHORISED;
+	}
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	explicit_bzero(s->api_key, sizeof s->api_key);
+	config_free(s->config);
+	s->config = NULL;
+	free(s->history_path);
+	s->history_path = NULL;
+}
+
+struct engine *session_engine(const struct session *s, const struct cli_opts *o)
+{
+	struct engine_opts eo = {
+		.base_url = s->base_url,
+		.api_key = s->api_key[0] ? s->api_key : NULL,
+		.connect_timeout_s = s->config->connect_timeout_s,
+		.timeout_s = o->timeout_s ? o->timeout_s : s->config->timeout_s,
+		.max_connections = o->jobs,
+	};
+	char err[512];
+	struct engine *e = engine_new(&eo, err, sizeof err);
+	if (!e)
+		fprintf(stderr, "okaya-privacy: %s\n", err);
+	return e;
+}
+
+void session_save(struct session *s)
+{
+	char err[512];
+	if (config_save(s->config, err, sizeof err) != 0)
+		fprintf(stderr, "okaya-privacy: warning: the change was made, but the recent "
+			"list could not be saved: %s\n", err);
+}
+
+void session_record(struct session *s, const struct target *t, level_t level,
+		    const struct result *r)
+{
+	if (!s->history_path || s->history_warned)
+		return;
+	struct history_entry h;
+	char err[512];
+	int rc = history_entry_from_result(&h, HISTORY_SET, t, r, s->base_url);
+	if (rc == 0) {
+		h.after = level;
+		rc = history_append(s->history_path, &h, err, sizeof err);
+		history_entry_clear(&h);
+	} else {
+		snprintf(err, sizeof err, "out of memory");
+	}
+	if (rc != 0) {
+		fprintf(stderr, "okaya-privacy: warning: the history could not be written "
+			"(%s); the changes are still sent\n", err);
+		s->history_warned = true;
+	}
+}

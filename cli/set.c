@@ -1,0 +1,61 @@
+/* set: `okaya-privacy set group|participant ID FLAGS`, a batch of one. */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Joins words with single spaces so "mhci, transcript" may arrive as two
+ * arguments. malloc'd; NULL when out of memory. */
+static char *join_words(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int cmd_set(const struct cli_opts *o, int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "okaya-privacy: usage: set group|participant ID FLAGS "
+			"(FLAGS: e.g. mhci,transcript, or none, or all; see: help set)\n");
+		return EXIT_USAGE;
+	}
+	struct job job;
+	struct target target;
+	memset(&job, 0, sizeof job);
+	char err[512];
+	enum target_kind kind;
+	if (target_kind_parse(argv[1], &kind) != 0) {
+		fprintf(stderr, "okaya-privacy: \"%s\" is not a kind of target: use group or "
+			"participant\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (target_set(&target, kind, argv[2], err, sizeof err) != 0) {
+		fprintf(stderr, "okaya-privacy: %s\n", err);
+		return EXIT_USAGE;
+	}
+	char *flags = join_words(argc - 3, argv + 3);
+	if (!flags || level_parse(flags, &job.level, err, sizeof err) != 0) {
+		fprintf(stderr, "okaya-privacy: %s\n", flags ? err : "out of memory");
+		free(flags);
+		return EXIT_USAGE;
+	}
+	free(flags);
+	job.kind = kind;
+	job.id = target.id;
+	if (kind == TARGET_PARTICIPANT && participant_id_unusual(job.id) && !o->quiet)
+		fprintf(stderr, "okaya-privacy: note: participant IDs from Okaya usually begin "
+			"with ok_; sending \"%s\" as it is\n", job.id);
+	return run_command(o, &job, 1, false);
+}
