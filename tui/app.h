@@ -85,7 +85,9 @@ struct app {
 /* ---- tui/draw.c: small drawing helpers ---- */
 /* Writes s (UTF-8) at y,x, clipped to width columns; returns columns used. */
 int draw_text(WINDOW *w, int y, int x, const char *s, int width);
-/* Same after escaping control characters (for text from the server). */
+/* Writes s over up to max_lines lines of width columns; returns lines used. */
+int draw_wrap(WINDOW *w, int y, int x, const char *s, int width, int max_lines);
+/* Same as draw_text after escaping control characters (for text from the server). */
 int draw_untrusted(WINDOW *w, int y, int x, const char *s, int width);
 /* Attribute for a colour pair, or A_NORMAL-ish fallback without colour. */
 attr_t app_attr(const struct app *a, int pair);

@@ -44,6 +44,40 @@ int draw_text(WINDOW *w, int y, int x, const char *s, int width)
 	return used;
 }
 
+int draw_wrap(WINDOW *w, int y, int x, const char *s, int width, int max_lines)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int line = 0, used = 0;
+	size_t left = strlen(s);
+	if (width <= 0 || max_lines <= 0)
+		return 0;
+	wmove(w, y, x);
+	while (left > 0) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, s, left, &st);
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+			memset(&st, 0, sizeof st);
+			wc = L'?';
+			r = 1;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1, wc = L'?';
+		if (used + cw > width) {
+			if (++line >= max_lines)
+				break;
+			used = 0;
+			wmove(w, y + line, x);
+		}
+		waddnwstr(w, &wc, 1);
+		used += cw;
+		s += r;
+		left -= r;
+	}
+	return line + 1;
+}
+
 int draw_untrusted(WINDOW *w, int y, int x, const char *s, int width)
 {
 	size_t n = strlen(s);

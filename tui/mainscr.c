@@ -14,7 +14,7 @@
 
 enum { ROW_TITLE = 0, ROW_KIND, ROW_ID, ROW_NOTE, ROW_FLAGS, ROW_DESC = ROW_FLAGS + FLAG_COUNT,
        ROW_SEND, ROW_RESP };
-#define FIELD_X 13
+#define FIELD_X 14
 
 void mainscr_build(struct app *a)
 {
@@ -199,7 +199,7 @@ static void draw_flags(struct app *a)
 		const struct flag_info *f = &flag_table[i];
 		bool cur = on && i == a->flag_cur;
 		char line[160];
-		snprintf(line, sizeof line, "%s [%c] %d %-22s %s", cur ? ">" : " ",
+		snprintf(line, sizeof line, "%s [%c] %d %-18s %s", cur ? ">" : " ",
 			 (a->level & f->bit) ? 'x' : ' ', i + 1, f->label, f->wire);
 		if (cur)
 			attron(A_REVERSE);
@@ -263,7 +263,7 @@ void mainscr_draw(struct app *a)
 	attron(at);
 	mvhline(a->rows - 1, 0, ' ', a->cols);
 	draw_text(stdscr, a->rows - 1, 1,
-		  "F1 Help  F2 Recent  F3 Settings  F4 Body  F5 Send  F10 Quit", a->cols - 2);
+		  "F1 Help F2 Recent F3 Settings F4 Body F5 Send F10 Quit", a->cols - 2);
 	attroff(at);
 }
 

@@ -7,7 +7,7 @@
 
 static void build(struct app *a)
 {
-	a->review_win = overlay_window(a, 14, 76, &a->review_panel);
+	a->review_win = overlay_window(a, 16, 76, &a->review_panel);
 }
 
 static void destroy(struct app *a)
@@ -20,12 +20,16 @@ static void destroy(struct app *a)
 	a->review_panel = NULL;
 }
 
-static void row(WINDOW *w, int y, const char *label, const char *value, int width)
+/* A labelled value; long ones (URLs, IDs) wrap onto up to 3 lines. */
+static void row(WINDOW *w, int *y, const char *label, const char *value, int width)
 {
+	int room = getmaxy(w) - 2 - *y;   /* the footer's row stays free */
+	if (room <= 0)
+		return;
 	wattron(w, A_BOLD);
-	mvwaddstr(w, y, 2, label);
+	mvwaddstr(w, *y, 2, label);
 	wattroff(w, A_BOLD);
-	draw_text(w, y, 11, value, width - 13);
+	*y += draw_wrap(w, *y, 11, value, width - 13, room < 3 ? room : 3);
 }
 
 static void draw(struct app *a)
@@ -50,10 +54,10 @@ static void draw(struct app *a)
 		 r && r->label ? " (" : "", r && r->label ? r->label : "", r && r->label ? ")" : "");
 
 	int y = 2;
-	row(win, y++, "Method", "POST", w);
-	row(win, y++, "URL", url, w);
-	row(win, y++, "Body", body ? body : "?", w);
-	row(win, y++, "Target", line, w);
+	row(win, &y, "Method", "POST", w);
+	row(win, &y, "URL", url, w);
+	row(win, &y, "Body", body ? body : "?", w);
+	row(win, &y, "Target", line, w);
 	if (r && r->has_level) {
 		char when[40] = "";
 		struct tm tm;
@@ -67,19 +71,23 @@ static void draw(struct app *a)
 	} else {
 		snprintf(line, sizeof line, "nothing sent to it from this machine before");
 	}
-	row(win, y++, "Change", line, w);
-	if (t->kind == TARGET_PARTICIPANT && participant_id_unusual(t->id) && y < h - 2) {
-		wattron(win, A_BOLD);
-		draw_text(win, y++, 11, "Okaya's external IDs usually begin with \"ok_\": check it.",
-			  w - 13);
-		wattroff(win, A_BOLD);
-	}
-	if (t->kind == TARGET_PARTICIPANT && y + 1 < h - 2) {
-		y++;
-		draw_text(win, y++, 2, "The API cannot read a participant's requested level back:",
-			  w - 4);
-		draw_text(win, y++, 2, "the change above compares with this machine's last send.",
-			  w - 4);
+	row(win, &y, "Change", line, w);
+	if (t->kind == TARGET_PARTICIPANT) {
+		/* Notes only where they fit above the footer (row h - 2). */
+		if (participant_id_unusual(t->id) && y < h - 2) {
+			wattron(win, A_BOLD);
+			draw_text(win, y++, 11, "External IDs usually begin with \"ok_\": check it.",
+				  w - 13);
+			wattroff(win, A_BOLD);
+		}
+		static const char *const notes[] = {
+			"The API cannot read a participant's level back;",
+			"the change compares with this machine's last send.",
+		};
+		if (y + 2 < h - 2)
+			y++;
+		for (size_t i = 0; i < 2 && y < h - 2; i++)
+			draw_text(win, y++, 2, notes[i], w - 4);
 	}
 	wattron(win, A_BOLD);
 	draw_text(win, h - 2, 2, "Enter sends   Esc goes back", w - 4);
