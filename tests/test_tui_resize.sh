@@ -20,7 +20,7 @@ resize 20 5
 t_screen "20x5: notice still shown" "need 60x16"
 type_text 6        # typing while too small changes nothing
 resize 80 24
-t_screen "back to 80x24: form again" "Group ID   12345"
+t_screen "back to 80x24: form again" "Group ID    12345"
 t_lacks "nothing typed while hidden" "123456" "$(screen)"
 t_lacks "notice gone" "terminal too small" "$(screen)"
 type_text 6
@@ -60,7 +60,7 @@ t_screen "recent list after restart" "G 123456"
 t_contains "last level shown" "mhci" "$(screen)"
 keys Enter
 t_screen "Enter loads it: flags focused, level ticked" "F5 sends: mhci"
-t_contains "loaded ID" "Group ID   123456" "$(screen)"
+t_contains "loaded ID" "Group ID    123456" "$(screen)"
 keys F5
 t_screen "sending before SIGTERM" "Sending to group"
 pid=$(tui_pid)
