@@ -73,7 +73,7 @@ fi
 command -v tmux >/dev/null || { echo "tmux is needed" >&2; exit 1; }
 tmp=$(mktemp -d)
 sock=okaya-bench-$$
-trap 'tmux -L $sock kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'tmux -L $sock kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"; rm -rf "$tmp"' EXIT
 tmux -L $sock new-session -d -x 80 -y 24 \
   "OKAYA_BENCH_INNER=$tmp/r bash '$HERE/tui_startup.sh' '$BUILD' $RUNS"
 for _ in $(seq 1 1200); do [ -e "$tmp/r.done" ] && break; sleep 0.1; done

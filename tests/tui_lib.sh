@@ -4,7 +4,11 @@ TMUX_SOCK="okaya-tui-$$-$RANDOM"
 # UTF-8 whatever the caller's locale: the suites type non-ASCII IDs.
 export LC_ALL=C.UTF-8
 TM() { tmux -u -L "$TMUX_SOCK" "$@"; }
-tui_cleanup() { tmux -L "$TMUX_SOCK" kill-server 2>/dev/null; t_cleanup; }
+tui_cleanup() {
+  tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
+  t_cleanup
+}
 trap tui_cleanup EXIT
 
 # tui_config FILE KEY: a fresh config for the running sandbox.
