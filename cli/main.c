@@ -8,12 +8,7 @@
 
 /* The TUI lands from its own branch; until tui/tui.h exists the dispatcher
  * says so instead of failing to build. */
-#if defined(__has_include)
-#if __has_include("tui.h")
 #include "tui.h"
-#define HAVE_TUI 1
-#endif
-#endif
 
 struct command {
 	const char *name;
@@ -41,14 +36,7 @@ static int open_tui(int argc, char **orig)
 		}
 		argv[n++] = orig[i];
 	}
-#ifdef HAVE_TUI
 	int rc = tui_main(n, argv);
-#else
-	(void)n;
-	fprintf(stderr, "okaya-privacy: this build has no full-screen interface; "
-		"use a command (see --help)\n");
-	int rc = EXIT_USAGE;
-#endif
 	free(argv);
 	return rc;
 }
