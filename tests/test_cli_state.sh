@@ -226,6 +226,21 @@ OKAYA_HISTORY=$T_TMP/none/history.jsonl run history
 t_eq "no history file yet exits 0" 0 "$RC"
 t_contains "and says so" "no history yet" "$ERR"
 
+# ---- every try that reached the server is recorded, retries included ------------
+sandbox_start --fail-rate 1 --seed 7 || t_fail "fault sandbox starts"
+n=$(wc -l <"$OKAYA_HISTORY")
+run --base-url "$SANDBOX_URL" set group 123456 mhci
+t_eq "5xx set exits 3" 3 "$RC"
+t_eq "each of its 3 tries has a history line" "500 500 500" \
+  "$(tail -n 3 "$OKAYA_HISTORY" | py 'print(" ".join(str(json.loads(l)["status"]) for l in sys.stdin))')"
+run --base-url "$SANDBOX_URL" notify group 123456
+t_eq "5xx notify exits 3" 3 "$RC"
+t_eq "notify is not retried: one line" $((n + 4)) "$(wc -l <"$OKAYA_HISTORY")"
+run --base-url "$SANDBOX_URL" get group 123456
+t_eq "5xx get exits 3 (after retries)" 3 "$RC"
+t_eq "reads write no history" $((n + 4)) "$(wc -l <"$OKAYA_HISTORY")"
+sandbox_stop
+
 # ---- help -----------------------------------------------------------------------------
 run --help
 t_contains "--help lists groups" "groups" "$OUT"
