@@ -106,8 +106,16 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 
 void fetch_put_text(FILE *out, const char *s)
 {
-	for (; s && *s; s++)
+	fetch_put_padded(out, s, 0);
+}
+
+void fetch_put_padded(FILE *out, const char *s, int width)
+{
+	int n = 0;
+	for (; s && *s; s++, n++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	for (; n < width; n++)
+		fputc(' ', out);
 }
 
 int fetch_open(struct session *s, struct engine **e, const struct cli_opts *o)

@@ -40,6 +40,8 @@ void fetch_print_json(struct json_object *obj);
 /* Writes text from the server with control characters as '?', so a name
  * cannot move the cursor or recolour the terminal. */
 void fetch_put_text(FILE *out, const char *s);
+/* The same, then blanks up to width bytes (a table column). */
+void fetch_put_padded(FILE *out, const char *s, int width);
 
 /* groups.c: GET /groups, parsed (group keys are never read). Returns
  * EXIT_OK with *g (group_list_free), else an exit code after reporting the

@@ -143,7 +143,9 @@ static void print_membership_text(const struct membership *m, const char *name)
 		snprintf(level, sizeof level, "%lld (inferred: %s)", (long long)m->privacy_level,
 			 flags);
 	}
-	printf("%-19s %-22s %-40s ", m->group_id, m->join_date, level);
+	printf("%-19s ", m->group_id);
+	fetch_put_padded(stdout, m->join_date, 22);
+	printf(" %-40s ", level);
 	fetch_put_text(stdout, name ? name : "-");
 	putchar('\n');
 }

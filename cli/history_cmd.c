@@ -7,7 +7,6 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include "history.h"
 
@@ -76,8 +75,8 @@ static void print_row(const struct history_entry *h)
 	iso_time(h->when, when, sizeof when);
 	change_text(h, change, sizeof change);
 	printf("%-20s  %-6s  %-11s  ", when, h->action, target_kind_name(h->kind));
-	fetch_put_text(stdout, h->id);
-	printf("%*s  ", strlen(h->id) < 19 ? (int)(19 - strlen(h->id)) : 0, "");
+	fetch_put_padded(stdout, h->id, 19);
+	fputs("  ", stdout);
 	printf("%3ld  %-40s  ", h->status, change);
 	fetch_put_text(stdout, h->error ? h->error : h->message ? h->message : "");
 	putchar('\n');
