@@ -83,9 +83,10 @@ int cmd_groups(const struct cli_opts *o, int argc, char **argv)
 	size_t n;
 	rc = groups_fetch(e, o, true, &g, &n);
 	if (rc == EXIT_OK) {
-		if (n == 0 && !o->quiet)
-			fprintf(stderr, "this key's enterprise has no groups\n");
-		else if (!o->json)
+		if (n == 0) {
+			if (!o->quiet)
+				fprintf(stderr, "this key's enterprise has no groups\n");
+		} else if (!o->json)
 			printf("%-19s %-7s %-48s %s\n", "GROUP", "CONSENT", "REQUESTED LEVEL", "NAME");
 		for (size_t i = 0; i < n; i++)
 			print_group(o, &g[i]);

@@ -116,12 +116,15 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 	if (corrupt)
 		fprintf(stderr, "okaya-privacy: warning: %zu corrupt %s skipped in %s\n", corrupt,
 			corrupt == 1 ? "line" : "lines", path);
-	if (n == 0 && !o->quiet)
-		fprintf(stderr, "no history%s yet: requests that reach the server are "
-			"recorded in %s\n", f.id || f.by_kind ? " for this filter" : "", path);
-	else if (n > 0 && !o->json)
+	if (n == 0) {
+		if (!o->quiet)
+			fprintf(stderr, "no history%s yet: requests that reach the server "
+				"are recorded in %s\n", f.id || f.by_kind ? " for this filter" : "",
+				path);
+	} else if (!o->json) {
 		printf("%-20s  %-6s  %-11s  %-19s  %3s  %-40s  %s\n", "TIME (UTC)", "ACTION",
 		       "KIND", "ID", "HTTP", "CHANGE", "ANSWER");
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (o->json)
 			print_json(&h[i]);
