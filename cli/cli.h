@@ -23,6 +23,9 @@ struct cli_opts {
 	long retry_cap_s;        /* longest Retry-After we wait for */
 	const char *tui_group;   /* TUI options: only valid without a command */
 	const char *tui_participant;
+	const char *history_target; /* history only: --target ID, --kind K, --limit N */
+	const char *history_kind;
+	long history_limit;      /* 0: all */
 	int argc;                /* what is left: the command and its words */
 	char **argv;
 };
@@ -67,5 +70,9 @@ void session_save(struct session *s);
 int cmd_set(const struct cli_opts *o, int argc, char **argv);
 int cmd_batch(const struct cli_opts *o, int argc, char **argv);
 int cmd_recent(const struct cli_opts *o, int argc, char **argv);
+int cmd_groups(const struct cli_opts *o, int argc, char **argv);
+int cmd_get(const struct cli_opts *o, int argc, char **argv);
+int cmd_notify(const struct cli_opts *o, int argc, char **argv);
+int cmd_history(const struct cli_opts *o, int argc, char **argv);
 
 #endif

@@ -15,7 +15,7 @@ static void print_flags(void)
 static const char usage_text[] =
 "usage: okaya-privacy [OPTIONS] [COMMAND ARGS...]\n"
 "\n"
-"Sets the requested privacy level of Okaya groups and participants.\n"
+"Reads and sets the requested privacy level of Okaya groups and participants.\n"
 "Without a command (or with `tui`) it opens the full-screen interface.\n"
 "\n"
 "COMMANDS\n"
@@ -24,6 +24,12 @@ static const char usage_text[] =
 "  batch FILE|-                one change a line: \"group ID FLAGS\" or\n"
 "                              \"participant ID FLAGS\"; all lines are checked first\n"
 "  recent                      the recent targets, most recent first\n"
+"  groups                      the enterprise's groups: ID, consent, requested level\n"
+"  get group ID                a group's current requested level (GET /groups)\n"
+"  get participant ID          a participant's groups, join dates, privacyLevel\n"
+"  notify group|participant ID send the privacyRequest email (review settings)\n"
+"  history [--target ID] [--kind K] [--limit N]\n"
+"                              the local audit log, newest first\n"
 "  tui [--group ID | --participant ID]   the full-screen interface\n"
 "  help [COMMAND]              this text, or more about one command\n"
 "\n";
@@ -31,8 +37,10 @@ static const char usage_text[] =
 static const char options_text[] =
 "\n"
 "OPTIONS\n"
-"  --json              one JSON object per result on stdout\n"
+"  --json              one JSON object per result (or row) on stdout\n"
 "  --dry-run           check and print the requests; send nothing\n"
+"  --target ID, --kind group|participant, --limit N\n"
+"                      filter `history` (they go with no other command)\n"
 "  --curl              print an equivalent curl command (the key is read from\n"
 "                      $OKAYA_API_KEY, never printed); send nothing\n"
 "  --config PATH       the config file (default: $OKAYA_CONFIG, else\n"
@@ -103,6 +111,50 @@ static const struct command_help commands[] = {
 	  "\n"
 	  "The targets changed from this machine, most recent first, with the last level\n"
 	  "sent from here (the API cannot read a participant's requested level back).\n" },
+	{ "groups",
+	  "usage: okaya-privacy [--json] groups\n"
+	  "\n"
+	  "GET /groups: every group of this key's enterprise with its ID, whether consent\n"
+	  "is required, and its current requested level as the server has it. Group keys\n"
+	  "(gk_...) are secrets and never shown, not even with --json. --json: one object\n"
+	  "per group (kind, target, name, flags, consentRequired).\n"
+	  "Exit: 0, 3 no answer, 4 not authorised.\n" },
+	{ "get",
+	  "usage: okaya-privacy [--json] get group|participant ID\n"
+	  "\n"
+	  "get group ID: name, consentRequired and the current requested level, read from\n"
+	  "GET /groups (the API has no single-group read). A group that list does not\n"
+	  "hold exits 1 with \"Group not found\": it is another enterprise's, or none.\n"
+	  "get participant ID: GET /participants/ID, one row per group: group ID, join\n"
+	  "date, privacyLevel exactly as the API gives it, the flags that number implies\n"
+	  "(inferred: its meaning is not documented), and the group's name from\n"
+	  "GET /groups. A participant's requested level cannot be read through the API;\n"
+	  "the last level sent from this machine is shown instead, labelled so.\n"
+	  "Reads are retried like set (5xx, 429, network). --dry-run/--curl print them.\n"
+	  "Exit: 0, 1 refused (e.g. Participant not found), 2 invalid ID, 3 no answer,\n"
+	  "4 not authorised.\n" },
+	{ "notify",
+	  "usage: okaya-privacy notify group|participant ID\n"
+	  "\n"
+	  "POST /interact/{groups|participants}/ID/email with emailType privacyRequest:\n"
+	  "asks the participants (those whose email preference allows it) to review their\n"
+	  "privacy settings. No prompt: the command itself is the decision. Never retried\n"
+	  "(a retry could send the email twice). --dry-run and --curl print the request\n"
+	  "instead. Every answer is recorded in the history as \"notify\".\n"
+	  "Exit: 0, 1 refused (the server's error is printed), 2 invalid ID, 3 no answer,\n"
+	  "4 not authorised.\n" },
+	{ "history",
+	  "usage: okaya-privacy history [--target ID] [--kind group|participant]\n"
+	  "                             [--limit N] [--json]\n"
+	  "\n"
+	  "The local audit log of every set and notify request that reached the server,\n"
+	  "newest first: time (UTC), action, kind, ID, the level sent (with the one before\n"
+	  "when it was known) or the email type, HTTP status and the server's answer.\n"
+	  "Never the key. --target keeps one ID, --kind one kind, --limit the newest N.\n"
+	  "--json: one object per line, in the file's own shape.\n"
+	  "File: $OKAYA_HISTORY, else $XDG_STATE_HOME/okaya-privacy/history.jsonl, else\n"
+	  "~/.local/state/okaya-privacy/history.jsonl (mode 0600). Lines that cannot be\n"
+	  "read are skipped with a warning on stderr; that is never fatal.\n" },
 	{ "tui",
 	  "usage: okaya-privacy [tui] [--group ID | --participant ID] [--config PATH]\n"
 	  "\n"

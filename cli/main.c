@@ -19,6 +19,10 @@ static const struct command commands[] = {
 	{ "set", cmd_set },
 	{ "batch", cmd_batch },
 	{ "recent", cmd_recent },
+	{ "groups", cmd_groups },
+	{ "get", cmd_get },
+	{ "notify", cmd_notify },
+	{ "history", cmd_history },
 };
 
 /* argv as given (getopt_long reorders the original), minus a "tui" word. */
@@ -54,7 +58,7 @@ static int help(const struct cli_opts *o)
 	}
 	if (cli_help_command(topic) != 0) {
 		fprintf(stderr, "okaya-privacy: no command \"%s\"; the commands are set, batch, "
-			"recent, tui, help\n", topic);
+			"recent, groups, get, notify, history, tui, help\n", topic);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -86,6 +90,13 @@ int main(int argc, char **argv)
 	if (o.tui_group || o.tui_participant) {
 		fprintf(stderr, "okaya-privacy: --group and --participant open the TUI; "
 			"they do not go with the command \"%s\"\n", o.argv[0]);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((o.history_target || o.history_kind || o.history_limit) &&
+	    strcmp(o.argv[0], "history") != 0) {
+		fprintf(stderr, "okaya-privacy: --target, --kind and --limit go with history, "
+			"not with \"%s\"\n", o.argv[0]);
 		rc = EXIT_USAGE;
 		goto out;
 	}

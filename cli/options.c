@@ -11,6 +11,7 @@
 enum {
 	OPT_JSON = 256, OPT_DRY_RUN, OPT_CURL, OPT_CONFIG, OPT_BASE_URL, OPT_KEY_FILE,
 	OPT_TIMEOUT, OPT_RETRY_CAP, OPT_VERSION, OPT_GROUP, OPT_PARTICIPANT, OPT_API_KEY,
+	OPT_TARGET, OPT_KIND, OPT_LIMIT,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +27,9 @@ static const struct option long_options[] = {
 	{ "max-wait",     required_argument, NULL, OPT_RETRY_CAP },
 	{ "group",        required_argument, NULL, OPT_GROUP },
 	{ "participant",  required_argument, NULL, OPT_PARTICIPANT },
+	{ "target",       required_argument, NULL, OPT_TARGET },
+	{ "kind",         required_argument, NULL, OPT_KIND },
+	{ "limit",        required_argument, NULL, OPT_LIMIT },
 	{ "help",         no_argument,       NULL, 'h' },
 	{ "version",      no_argument,       NULL, OPT_VERSION },
 	/* Recognised only to refuse it with a reason, and without echoing it. */
@@ -71,6 +75,13 @@ int cli_parse_options(int argc, char **argv, struct cli_opts *o)
 		case OPT_KEY_FILE: o->api_key_file = optarg; break;
 		case OPT_GROUP: o->tui_group = optarg; break;
 		case OPT_PARTICIPANT: o->tui_participant = optarg; break;
+		case OPT_TARGET: o->history_target = optarg; break;
+		case OPT_KIND: o->history_kind = optarg; break;
+		case OPT_LIMIT:
+			if (number_arg("--limit", optarg, 1, 1000000, &v) != 0)
+				return EXIT_USAGE;
+			o->history_limit = v;
+			break;
 		case OPT_TIMEOUT:
 			if (number_arg("--timeout", optarg, 1, 3600, &v) != 0)
 				return EXIT_USAGE;

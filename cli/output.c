@@ -96,11 +96,8 @@ void output_result(const struct cli_opts *o, const struct job *j, const struct r
 }
 
 /* URL exactly as the engine builds it: base without trailing '/' + path. */
-static char *request_url(const char *base, const struct target *t)
+static char *request_url(const char *base, const char *path)
 {
-	char *path = target_privacy_path(t);
-	if (!path)
-		return NULL;
 	size_t blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
@@ -110,7 +107,6 @@ static char *request_url(const char *base, const struct target *t)
 		memcpy(url, base, blen);
 		memcpy(url + blen, path, plen + 1);
 	}
-	free(path);
 	return url;
 }
 
@@ -127,38 +123,56 @@ static void shell_quote(FILE *out, const char *s)
 	fputc('\'', out);
 }
 
-void output_request(const struct cli_opts *o, const char *base_url, const struct job *j)
+void output_call(const struct cli_opts *o, const char *base_url, const char *method,
+		 const char *path, const char *body, int line, struct json_object *obj)
 {
-	struct target t;
-	job_target(j, &t);
-	char *url = request_url(base_url, &t);
-	char *body = level_request_body(j->level);
-	if (!url || !body) {
+	char *url = path ? request_url(base_url, path) : NULL;
+	if (!url) {
 		fprintf(stderr, "okaya-privacy: out of memory\n");
-		free(url);
-		free(body);
+		json_object_put(obj);
 		return;
 	}
 	if (o->curl) {
 		/* The key stays in the environment: the command names the variable. */
-		fputs("curl -sS -g -X POST ", stdout);
+		printf("curl -sS -g -X %s ", method);
 		shell_quote(stdout, url);
-		fputs(" -H \"x-api-key: $OKAYA_API_KEY\" -H 'Content-Type: application/json'"
-		      " -H 'Accept: application/json' --data-raw ", stdout);
-		shell_quote(stdout, body);
+		fputs(" -H \"x-api-key: $OKAYA_API_KEY\"", stdout);
+		if (body)
+			fputs(" -H 'Content-Type: application/json'", stdout);
+		fputs(" -H 'Accept: application/json'", stdout);
+		if (body) {
+			fputs(" --data-raw ", stdout);
+			shell_quote(stdout, body);
+		}
 		fputc('\n', stdout);
 	} else if (o->json) {
-		struct json_object *obj = job_json(j);
-		json_object_object_add(obj, "method", json_object_new_string("POST"));
+		if (!obj)
+			obj = json_object_new_object();
+		json_object_object_add(obj, "method", json_object_new_string(method));
 		json_object_object_add(obj, "url", json_object_new_string(url));
-		json_object_object_add(obj, "body", json_tokener_parse(body));
+		json_object_object_add(obj, "body", body ? json_tokener_parse(body) : NULL);
 		json_print(obj);
+		obj = NULL;
 	} else {
-		if (j->line > 0)
-			printf("line %d: ", j->line);
-		printf("POST %s %s\n", url, body);
+		if (line > 0)
+			printf("line %d: ", line);
+		printf("%s %s%s%s\n", method, url, body ? " " : "", body ? body : "");
 	}
+	json_object_put(obj);
 	free(url);
+}
+
+void output_request(const struct cli_opts *o, const char *base_url, const struct job *j)
+{
+	struct target t;
+	job_target(j, &t);
+	char *path = target_privacy_path(&t);
+	char *body = level_request_body(j->level);
+	if (!path || !body)
+		fprintf(stderr, "okaya-privacy: out of memory\n");
+	else
+		output_call(o, base_url, "POST", path, body, j->line, o->json ? job_json(j) : NULL);
+	free(path);
 	free(body);
 }
 

@@ -139,6 +139,12 @@ static void retry_or_fail(struct runner *rn, struct job *j, const struct result 
 		finish(rn, j, JOB_FAILED, r, why);
 		return;
 	}
+	/* This answer reached the server too: the history keeps every try. */
+	if (r && r->fail == FAIL_NONE) {
+		struct target t;
+		job_target(j, &t);
+		session_record(rn->s, &t, j->level, r);
+	}
 	double now = run_now_ms();
 	j->ready_at = now + wait_ms;
 	if (gate_all && j->ready_at > rn->gate)

@@ -73,6 +73,12 @@ void output_result(const struct cli_opts *o, const struct job *j, const struct r
 		   const char *why);
 void output_request(const struct cli_opts *o, const char *base_url, const struct job *j);
 void output_summary(const struct cli_opts *o, const struct run_stats *st);
+/* Any call as --dry-run (the request line, or with --json `obj` completed
+ * with method, url and body; obj is consumed, may be NULL) or --curl (the
+ * equivalent command, the key named, never printed) shows it. body may be
+ * NULL (GET). line > 0 prefixes "line N: ". */
+void output_call(const struct cli_opts *o, const char *base_url, const char *method,
+		 const char *path, const char *body, int line, struct json_object *obj);
 /* progress.c: a one-line bar on stderr (only when it is a terminal). */
 void progress_draw(const struct run_stats *st, size_t done, bool force);
 void progress_clear(void);

@@ -1,0 +1,132 @@
+/* fetch: single requests run to completion, with set's retry rules for reads. */
+#include "fetch.h"
+
+#include <json-c/json.h>
+#include <time.h>
+#include "run.h"
+
+static void sleep_ms(double ms)
+{
+	long whole = (long)ms;
+	struct timespec ts = { .tv_sec = whole / 1000, .tv_nsec = (whole % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* How long to wait before trying r's request again; -1: do not. */
+static double retry_wait_ms(const struct result *r, int tries)
+{
+	double backoff = tries > 1 ? 1000.0 : 500.0;
+	switch (r->fail) {
+	case FAIL_RESOLVE: case FAIL_CONNECT: case FAIL_TIMEOUT: case FAIL_OTHER:
+		return backoff;
+	case FAIL_NONE:
+		break;
+	default:
+		return -1;
+	}
+	if (r->status == 429 || r->status >= 500)
+		return r->retry_after_s >= 0 ? (double)r->retry_after_s * 1000.0 : backoff;
+	return -1;
+}
+
+struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start_fn start,
+			 const void *arg, bool retry, char *err, size_t errlen)
+{
+	for (int tries = 1;; tries++) {
+		if (start(e, arg, err, errlen) < 0)
+			return NULL;
+		engine_run(e);
+		struct result *r = engine_take_done(e, NULL);
+		if (!r || !retry || tries >= RUN_MAX_TRIES)
+			return r;
+		double wait = retry_wait_ms(r, tries);
+		if (wait < 0 || wait > (double)o->retry_cap_s * 1000.0)
+			return r;
+		result_free(r);
+		sleep_ms(wait);
+	}
+}
+
+int fetch_exit_code(const struct result *r)
+{
+	if (r->fail != FAIL_NONE)
+		return EXIT_NO_ANSWER;
+	if (r->status >= 200 && r->status < 300)
+		return EXIT_OK;
+	if (r->status == 401)
+		return EXIT_UNAUTHORISED;
+	if (r->status == 429 || r->status >= 500)
+		return EXIT_NO_ANSWER;
+	return EXIT_REFUSED;
+}
+
+const char *fetch_outcome_name(int exit_code)
+{
+	switch (exit_code) {
+	case EXIT_OK: return "ok";
+	case EXIT_REFUSED: return "refused";
+	case EXIT_UNAUTHORISED: return "unauthorised";
+	default: return "failed";
+	}
+}
+
+void fetch_print_json(struct json_object *obj)
+{
+	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+void fetch_report_failure(const struct cli_opts *o, const char *what, const struct target *t,
+			  const struct result *r)
+{
+	char sum[512];
+	const char *outcome = fetch_outcome_name(fetch_exit_code(r));
+	if (!o->json) {
+		fprintf(stderr, "%s: %s: %s\n", outcome, what, result_summary(r, sum, sizeof sum));
+		return;
+	}
+	struct json_object *obj = json_object_new_object();
+	if (t) {
+		json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(t->kind)));
+		json_object_object_add(obj, "target", json_object_new_string(t->id));
+	}
+	json_object_object_add(obj, "outcome", json_object_new_string(outcome));
+	json_object_object_add(obj, "status", r->status ? json_object_new_int64(r->status) : NULL);
+	json_object_object_add(obj, "message", r->message ? json_object_new_string(r->message) : NULL);
+	const char *error = r->fail != FAIL_NONE && r->fail_text ? r->fail_text
+			    : r->error ? r->error : result_summary(r, sum, sizeof sum);
+	json_object_object_add(obj, "error", json_object_new_string(error));
+	char ms[32];
+	snprintf(ms, sizeof ms, "%.1f", r->elapsed_ms);
+	json_object_object_add(obj, "elapsed_ms", json_object_new_double_s(r->elapsed_ms, ms));
+	fetch_print_json(obj);
+}
+
+void fetch_put_text(FILE *out, const char *s)
+{
+	fetch_put_padded(out, s, 0);
+}
+
+void fetch_put_padded(FILE *out, const char *s, int width)
+{
+	int n = 0;
+	for (; s && *s; s++, n++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	for (; n < width; n++)
+		fputc(' ', out);
+}
+
+int fetch_open(struct session *s, struct engine **e, const struct cli_opts *o)
+{
+	int rc = session_open(s, o, true);
+	if (rc != 0)
+		return rc;
+	*e = session_engine(s, o);
+	if (!*e) {
+		session_close(s);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
