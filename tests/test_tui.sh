@@ -13,14 +13,17 @@ tui_start "$CFG"
 t_screen "opens on the form" "Group ID"
 t_contains "focus starts in the ID field" "> Group ID" "$(screen)"
 type_text 123456
-keys Tab
-keys 1 4           # digits toggle flags outside the text field
+keys Tab           # leaving the field loads the group's current level (fixture: mhci)
+t_screen "typed ID loads the server's level" "current on server"
+keys 4             # digits toggle flags outside the text field
 t_screen "digits tick flags" "F5 sends: mhci,transcript"
 keys F5
 t_screen "review shows the body" '{"requestedPrivacyLevel":["mhci","transcript"]}'
 t_contains "review shows the URL" "$SANDBOX_URL/configure/groups/123456/privacy" "$(screen)"
-t_contains "review compares with the last send" "nothing sent to it from this machine" "$(screen)"
+t_contains "review compares with the server" "+transcript (vs. current on server)" "$(screen)"
 keys Enter
+t_screen "a change adding flags offers the email" "Send the review email?"
+keys n
 t_screen "the answer shows" "200 OK: success"
 t_contains "method and path shown" "POST /configure/groups/123456/privacy" "$(screen)"
 t_eq "sandbox holds the level" '["mhci","transcript"]' "$(group_level 123456)"
@@ -54,9 +57,12 @@ t_eq "exit code 0" 0 "$(cat "$TUI_DIR/rc" 2>/dev/null)"
 tui_start "$CFG" --group 1710748366424
 t_screen "--group loads the target" "1710748366424"
 t_contains "--group puts focus on the flags" "> Flags" "$(screen)"
+t_screen "--group reads the server's level" "current on server"
 keys a F5
 t_screen "review for --group" "Enter sends"
 keys Enter
+t_screen "email offered after --group" "Send the review email?"
+keys Escape
 t_screen "--group send ok" "200 OK: success"
 t_eq "sandbox holds all flags" '["mhci","groupPerecntiles","userPercentiles","transcript","features"]' \
   "$(group_level 1710748366424)"
@@ -66,7 +72,10 @@ wait_exit && t_ok "q quits outside text fields" || t_fail "q quits outside text 
 tui_start "$CFG" --participant ok_participant1
 t_screen "--participant loads it" "External ID"
 t_contains "kind is participant" "(*) Participant" "$(screen)"
+t_screen "--participant shows its groups" "Flags it implies"
 keys 2 F5 Enter
+t_screen "email offered after --participant" "Send the review email?"
+keys n
 t_screen "--participant send ok" "200 OK: success"
 curl -s "$SANDBOX_URL/_sandbox/state" | grep -q '"externalID":"ok_participant1","requestedPrivacyLevel":\["groupPerecntiles"\]' \
   && t_ok "sandbox holds the participant level" \
@@ -91,8 +100,8 @@ tui_start "$CFG" --group 999999
 keys F5 Enter
 t_screen "foreign group answer" "Group doesn't exist in associated groups"
 t_contains "foreign group hint" "this key's enterprise does not own that group" "$(screen)"
-keys F4
-t_screen "F4 shows the raw body" '"error": "Group doesn'"'"'t exist in associated groups"'
+keys F7
+t_screen "F7 shows the raw body" '"error": "Group doesn'"'"'t exist in associated groups"'
 keys Escape F10
 wait_exit
 

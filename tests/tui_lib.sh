@@ -11,6 +11,9 @@ tui_cleanup() {
 }
 trap tui_cleanup EXIT
 
+# The audit log of every run goes to the suite's own file, never ~/.local/state.
+TUI_HISTORY=${TUI_HISTORY:-$T_TMP/history.jsonl}
+
 # tui_config FILE KEY: a fresh config for the running sandbox.
 tui_config() {
   mkdir -p "$(dirname "$1")"
@@ -32,7 +35,7 @@ tui_start() {
   cat >"$TUI_DIR/run.sh" <<EOS
 trap : INT
 stty -g >'$TUI_DIR/stty.before'
-( echo \$BASHPID >'$TUI_DIR/pid'; exec env ${TUI_ENV:-} OKAYA_CONFIG='$cfg' '$APP' $args 2>'$TUI_DIR/stderr' )
+( echo \$BASHPID >'$TUI_DIR/pid'; exec env OKAYA_HISTORY='$TUI_HISTORY' ${TUI_ENV:-} OKAYA_CONFIG='$cfg' '$APP' $args 2>'$TUI_DIR/stderr' )
 echo \$? >'$TUI_DIR/rc'
 stty -g >'$TUI_DIR/stty.after'
 exec sleep 600

@@ -11,7 +11,24 @@ static const struct overlay_ops *const ops_of[OV_COUNT] = {
 	[OV_SETTINGS] = &settings_ops,
 	[OV_HELP] = &help_ops,
 	[OV_BODY] = &body_ops,
+	[OV_GROUPS] = &groups_ops,
+	[OV_HISTORY] = &history_ops,
+	[OV_EMAIL] = &email_ops,
 };
+
+/* The overlay a global key asks for, or OV_NONE. */
+static enum overlay overlay_for(enum action act, bool fkey)
+{
+	switch (act) {
+	case ACT_HELP: return OV_HELP;
+	case ACT_RECENTS: return OV_RECENTS;
+	case ACT_SETTINGS: return OV_SETTINGS;
+	case ACT_GROUPS: return OV_GROUPS;
+	case ACT_HISTORY: return OV_HISTORY;
+	case ACT_BODY: return fkey ? OV_BODY : OV_NONE;   /* 'b' is text in filters */
+	default: return OV_NONE;
+	}
+}
 
 static void destroy_all(struct app *a)
 {
@@ -112,12 +129,24 @@ void overlay_open(struct app *a, enum overlay which)
 		if (!a->settings)
 			return;
 		break;
+	case OV_GROUPS:
+		groups_open(a);
+		if (!a->groups_view)
+			return;
+		break;
+	case OV_HISTORY:
+		history_open(a);
+		if (!a->hist)
+			return;
+		break;
 	default:
 		break;
 	}
 	a->overlay = which;
 	if (!a->too_small)
 		ops_of[which]->build(a);
+	if (which == OV_GROUPS)
+		groups_start(a);
 }
 
 void overlay_close(struct app *a)
@@ -140,14 +169,19 @@ void app_key(struct app *a, bool fkey, wint_t ch)
 		return;
 	}
 	if (a->too_small) {
-		/* Nothing is visible to act on; Esc still cancels a request. */
-		if (act == ACT_ESC)
+		/* Nothing is visible to act on; Esc still cancels requests. */
+		if (act == ACT_ESC) {
 			send_cancel(a);
+			fetch_cancel(a);
+		}
+		return;
+	}
+	if (a->overlay == OV_EMAIL) {
+		ops_of[OV_EMAIL]->key(a, fkey, ch);   /* it answers every key itself */
 		return;
 	}
 	if (a->overlay != OV_NONE) {
-		enum overlay want = act == ACT_HELP ? OV_HELP : act == ACT_RECENTS ? OV_RECENTS :
-				    act == ACT_SETTINGS ? OV_SETTINGS : act == ACT_BODY && fkey ? OV_BODY : OV_NONE;
+		enum overlay want = overlay_for(act, fkey);
 		if (want != OV_NONE && want != a->overlay) {
 			overlay_open(a, want);
 			return;
@@ -170,24 +204,21 @@ void app_key(struct app *a, bool fkey, wint_t ch)
 			send_request(a);
 			return;
 		case ACT_HELP:
-			overlay_open(a, OV_HELP);
-			return;
 		case ACT_RECENTS:
-			overlay_open(a, OV_RECENTS);
-			return;
 		case ACT_SETTINGS:
-			overlay_open(a, OV_SETTINGS);
-			return;
+		case ACT_GROUPS:
+		case ACT_HISTORY:
 		case ACT_BODY:
-			overlay_open(a, OV_BODY);
+			overlay_open(a, overlay_for(any, true));
 			return;
 		case ACT_QUIT:
 			a->quit = true;
 			return;
 		case ACT_ESC:
-			if (a->req_id > 0)
+			if (a->req_id > 0 || a->fetch_id > 0) {
 				send_cancel(a);
-			else if (a->note[0])
+				fetch_cancel(a);
+			} else if (a->note[0])
 				a->note[0] = '\0', a->note_error = false;
 			return;
 		default:

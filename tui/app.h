@@ -12,6 +12,7 @@
 #include <wchar.h>
 #include <curses.h>
 #include <panel.h>
+#include "api.h"
 #include "config.h"
 #include "escape.h"
 #include "engine.h"
@@ -23,7 +24,14 @@
 
 enum focus { FOCUS_KIND, FOCUS_ID, FOCUS_FLAGS, FOCUS_SEND, FOCUS_COUNT };
 
-enum overlay { OV_NONE, OV_REVIEW, OV_RECENTS, OV_SETTINGS, OV_HELP, OV_BODY, OV_COUNT };
+enum overlay { OV_NONE, OV_REVIEW, OV_RECENTS, OV_SETTINGS, OV_HELP, OV_BODY,
+	       OV_GROUPS, OV_HISTORY, OV_EMAIL, OV_COUNT };
+
+/* Where the form's ticks came from, for the loaded target. */
+enum basis { BASIS_NONE, BASIS_SERVER, BASIS_LOCAL };
+
+/* Why a read (GET) is in flight. */
+enum fetch_why { FETCH_LOAD, FETCH_GROUP_LIST, FETCH_NAMES };
 
 /* Colour pairs; with NO_COLOR (or no colour terminal) they are never used
  * and every state is also spelled out in text. */
@@ -33,6 +41,8 @@ struct lineedit;
 struct recents_view;
 struct settings_view;
 struct pager;
+struct groups_view;
+struct hist_view;
 
 struct app {
 	struct config *cfg;
@@ -48,8 +58,38 @@ struct app {
 	char note[320];             /* inline line under the ID: reason or hint */
 	bool note_error;
 
-	/* The request in flight (req_id > 0) and the last answer. */
+	/* The target last loaded into the form and what its ticks are. */
+	struct target loaded;
+	bool has_loaded;
+	enum basis basis;
+	level_t basis_level;        /* the server's or this machine's last sent */
+	bool flags_touched;         /* ticked by hand since the load */
+
+	/* The read in flight (fetch_id > 0), beside any write. One at a time. */
+	long fetch_id;
+	enum fetch_why fetch_why;
+	struct target fetch_target;
+	struct timespec fetch_start;
+
+	/* GET /groups, kept for names and the Groups overlay (keys dropped). */
+	struct group_info *groups;
+	size_t n_groups;
+	bool groups_loaded;
+
+	/* GET /participants/{id} of the loaded participant, shown in the panel
+	 * instead of the last answer while panel_info is set. */
+	struct target info_target;
+	struct membership *members;
+	size_t n_members;
+	char info_head[320];
+	bool info_error;
+	bool panel_info;
+
+	/* The write in flight (req_id > 0): set or notify, and the last answer. */
 	long req_id;
+	bool req_notify;
+	bool req_has_before;
+	level_t req_before;
 	struct timespec req_start;
 	struct target req_target;
 	level_t req_level;
@@ -59,6 +99,7 @@ struct app {
 	size_t n_last_lines;
 	struct target last_target;
 	level_t last_level;
+	bool last_notify;
 	char after_note[320];       /* saved to recents / save failed */
 	bool after_error;
 
@@ -71,6 +112,13 @@ struct app {
 	struct recents_view *recents;
 	struct settings_view *settings;
 	struct pager *pager;
+	struct groups_view *groups_view;
+	struct hist_view *hist;
+	struct target email_target;
+	bool email_yes;
+	level_t email_added;       /* the flags the change added */
+	WINDOW *email_win;
+	PANEL *email_panel;
 
 	/* Widgets of the main form. */
 	struct lineedit *id_edit;
@@ -106,6 +154,32 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch);
 void mainscr_sync_id(struct app *a);   /* field text -> a->id */
 void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool with_level);
 void mainscr_cursor(struct app *a);
+/* A group from GET /groups into the form, its current level ticked. */
+void mainscr_load_group(struct app *a, const struct group_info *g);
+/* The ID field's text differs from the loaded target: load it (on leaving the field). */
+void mainscr_load_typed(struct app *a);
+
+/* ---- tui/fetch.c: reads (GET) through the same engine ---- */
+/* Starts reading the current state of t for the form (GET /groups or
+ * GET /participants/{id}); cancels a read in flight. */
+void fetch_load(struct app *a, const struct target *t);
+/* Starts GET /groups for the Groups overlay (or for names). 0 or -1 (note set). */
+int fetch_groups(struct app *a, enum fetch_why why);
+void fetch_cancel(struct app *a);
+/* A finished read; tag as given to engine_start. */
+void fetch_finish(struct app *a, struct result *r, void *tag);
+/* Takes a finished result off the engine and routes it (loop and teardown). */
+void app_take(struct app *a, struct result *r, void *tag);
+/* Waits for what is in flight after cancelling it, freeing tags (teardown). */
+void app_drain(struct app *a);
+const struct group_info *groups_find(const struct app *a, const char *id);
+void info_free(struct app *a);
+/* The participant info as panel lines (escaped); count in *n. */
+void info_draw(struct app *a, WINDOW *w, int top, int height);
+
+/* ---- tui/audit.c: the history file ---- */
+/* Appends the line for a finished write; a failure lands in a->after_note. */
+void audit_record(struct app *a, const struct result *r);
 
 /* ---- tui/response.c ---- */
 void response_draw(struct app *a, WINDOW *w, int top, int height);
@@ -120,6 +194,8 @@ void response_lines_free(char **lines, size_t n);
 void send_request(struct app *a);
 /* Sends what the review shows (or the form, review off). */
 void send_now(struct app *a, const struct target *t, level_t level);
+/* Sends the privacyRequest email to t (after the prompt's yes). */
+void send_notify(struct app *a, const struct target *t);
 void send_cancel(struct app *a);
 void send_finish(struct app *a, struct result *r);
 double send_elapsed_ms(const struct app *a);
@@ -136,7 +212,8 @@ struct overlay_ops {
 	void (*close)(struct app *a);     /* free the state too */
 	void (*cursor)(struct app *a);    /* place the terminal cursor, or NULL */
 };
-extern const struct overlay_ops review_ops, recents_ops, settings_ops, help_ops, body_ops;
+extern const struct overlay_ops review_ops, recents_ops, settings_ops, help_ops, body_ops,
+	groups_ops, history_ops, email_ops;
 
 void overlay_open(struct app *a, enum overlay which);
 /* State for each overlay, created before it is built (pager.c, recents.c, settings.c). */
@@ -144,6 +221,12 @@ void pager_open_help(struct app *a);
 void pager_open_body(struct app *a);
 void recents_open(struct app *a);
 void settings_open(struct app *a);
+void groups_open(struct app *a);
+/* Starts GET /groups once the Groups overlay is up (overlay_open). */
+void groups_start(struct app *a);
+void history_open(struct app *a);
+/* The groups overlay learns that GET /groups finished (a->groups set or not). */
+void groups_loaded(struct app *a, const char *error);
 void overlay_close(struct app *a);
 
 /* Overlay sizes: a centered window of at most h x w inside the screen. */

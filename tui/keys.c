@@ -5,6 +5,7 @@
 #include <curses.h>
 #include "keys.h"
 #include "flags.h"
+#include "history.h"
 
 #define CTRL(c) ((c) & 0x1f)
 
@@ -14,7 +15,9 @@ const struct binding key_table[] = {
 	{ false, '?',       SC_NOTEXT,  ACT_HELP,     "?",         "help, outside text fields" },
 	{ true,  KEY_F(2),  SC_ANY,     ACT_RECENTS,  "F2",        "recent targets" },
 	{ true,  KEY_F(3),  SC_ANY,     ACT_SETTINGS, "F3",        "settings: API key, base URL, timeout, review" },
-	{ true,  KEY_F(4),  SC_ANY,     ACT_BODY,     "F4",        "raw response body, pretty-printed" },
+	{ true,  KEY_F(4),  SC_ANY,     ACT_HISTORY,  "F4",        "history: requests sent from this machine, newest first" },
+	{ true,  KEY_F(6),  SC_ANY,     ACT_GROUPS,   "F6",        "groups of this key's enterprise, with current levels" },
+	{ true,  KEY_F(7),  SC_ANY,     ACT_BODY,     "F7",        "raw response body, pretty-printed" },
 	{ false, 'b',       SC_NOTEXT,  ACT_BODY,     "b",         "raw response body, outside text fields" },
 	{ true,  KEY_F(10), SC_ANY,     ACT_QUIT,     "F10",       "quit" },
 	{ false, 'q',       SC_NOTEXT,  ACT_QUIT,     "q",         "quit, outside text fields" },
@@ -48,6 +51,11 @@ const struct binding key_table[] = {
 	{ false, 'd',       SC_RECENTS, ACT_FORGET,   "d",         "recents: forget the target" },
 	{ false, '/',       SC_RECENTS, ACT_FILTER,   "/",         "recents: filter by ID or label" },
 	{ false, 'e',       SC_RECENTS, ACT_LABEL,    "e",         "recents: edit the label" },
+	{ false, '/',       SC_PICK,    ACT_FILTER,   "/",         "filter: groups by ID or name, history by target" },
+	{ false, 'y',       SC_CONFIRM, ACT_YES,      "y",         "yes (send the review email)" },
+	{ false, 'Y',       SC_CONFIRM, ACT_YES,      NULL,        NULL },
+	{ false, 'n',       SC_CONFIRM, ACT_NO,       "n/Esc",     "no (the default)" },
+	{ false, 'N',       SC_CONFIRM, ACT_NO,       NULL,        NULL },
 	{ false, CTRL('u'), SC_ANY,     ACT_NONE,     "Ctrl-U",    "in a text field: clear it" },
 };
 const size_t key_table_len = sizeof key_table / sizeof key_table[0];
@@ -105,6 +113,7 @@ char **keys_help_lines(const char *config_path, size_t *n)
 	static const char *const scope_title[SC_COUNT] = {
 		"Everywhere (text fields too)", "Main form, outside text fields",
 		"Flag list", "Lists and pagers", "Recent targets (F2)",
+		"Groups (F6) and History (F4)", "Review email prompt (after a change that adds flags)",
 	};
 	char **lines = NULL;
 	size_t cap = 0;
@@ -123,6 +132,16 @@ char **keys_help_lines(const char *config_path, size_t *n)
 	push(&lines, n, &cap, "Review: Enter sends, Esc goes back. Settings: Tab/Up/Down move,");
 	push(&lines, n, &cap, "Space toggles review, Enter on Save saves, Esc leaves unsaved.");
 	push(&lines, n, &cap, "Recents: while filtering or editing a label, Enter keeps, Esc cancels.");
+	push(&lines, n, &cap, "Groups: Enter loads the group with its current level ticked.");
+	push(&lines, n, &cap, "History: Enter loads the target into the form.");
+	push(&lines, n, &cap, "Email prompt: Left/Right/Tab pick Yes or No; Enter on the pick.");
+	push(&lines, n, &cap, "%s", "");
+	push(&lines, n, &cap, "Loading a target (typed ID when leaving the field, --group,");
+	push(&lines, n, &cap, "recents, Groups) reads its state: a group's current level is");
+	push(&lines, n, &cap, "ticked (\"on server\"); when that fails, or for a participant,");
+	push(&lines, n, &cap, "the last level sent from this machine (\"sent here\"). A");
+	push(&lines, n, &cap, "participant's groups and privacyLevel show in the panel; the");
+	push(&lines, n, &cap, "flags a privacyLevel implies are inferred, not documented.");
 	push(&lines, n, &cap, "%s", "");
 	push(&lines, n, &cap, "The five privacy flags (wire names as the API spells them)");
 	for (int i = 0; i < FLAG_COUNT; i++)
@@ -134,6 +153,9 @@ char **keys_help_lines(const char *config_path, size_t *n)
 	push(&lines, n, &cap, "%s", "");
 	push(&lines, n, &cap, "Config file: %s", config_path ? config_path : "(none)");
 	push(&lines, n, &cap, "OKAYA_API_KEY and OKAYA_BASE_URL override it for one run.");
+	char *hist = history_default_path();
+	push(&lines, n, &cap, "History file: %s", hist ? hist : "(none: no home directory)");
+	free(hist);
 	return lines;
 }
 

@@ -14,6 +14,7 @@ enum action {
 	ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_LEFT, ACT_RIGHT,
 	ACT_TOGGLE, ACT_ALL, ACT_CLEAR, ACT_FLAG1, /* ACT_FLAG1 + i for flag i */
 	ACT_FORGET = ACT_FLAG1 + 8, ACT_FILTER, ACT_LABEL,
+	ACT_GROUPS, ACT_HISTORY, ACT_YES, ACT_NO,
 };
 
 /* Where a binding applies. Text fields see only SC_ANY bindings: there,
@@ -24,6 +25,8 @@ enum scope {
 	SC_FLAGS,      /* the flag list */
 	SC_LIST,       /* lists and pagers (recents, help, body) */
 	SC_RECENTS,    /* the recent-targets list */
+	SC_PICK,       /* Groups (F6) and History (F4) lists */
+	SC_CONFIRM,    /* a yes/no prompt */
 	SC_COUNT
 };
 

@@ -38,6 +38,23 @@ void mainscr_sync_id(struct app *a)
 		lineedit_text(a->id_edit, a->id, sizeof a->id);
 }
 
+/* Ticks the level last sent from this machine, if any: what the form shows
+ * until (or unless) the server says otherwise. */
+static void tick_local(struct app *a, enum target_kind kind, const char *id)
+{
+	const struct recent *r = config_recent_find(a->cfg, kind, id);
+	if (!r || !r->has_level)
+		return;
+	char when[32] = "";
+	struct tm tm;
+	if (r->when && localtime_r(&r->when, &tm))
+		strftime(when, sizeof when, " on %Y-%m-%d %H:%M", &tm);
+	a->level = r->level;
+	a->basis = BASIS_LOCAL;
+	a->basis_level = r->level;
+	snprintf(a->note, sizeof a->note, "Ticked the level last sent from this machine%s.", when);
+}
+
 void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool with_level)
 {
 	a->kind = kind;
@@ -45,33 +62,74 @@ void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool wit
 	lineedit_set(a->id_edit, a->id);
 	a->note[0] = '\0';
 	a->note_error = false;
-	const struct recent *r = config_recent_find(a->cfg, kind, id);
-	if (with_level && r && r->has_level) {
-		char when[32] = "";
-		struct tm tm;
-		if (r->when && localtime_r(&r->when, &tm))
-			strftime(when, sizeof when, " on %Y-%m-%d %H:%M", &tm);
-		a->level = r->level;
-		snprintf(a->note, sizeof a->note, "Ticked the level last sent from this machine%s.",
-			 when);
-	}
+	a->basis = BASIS_NONE;
+	a->flags_touched = false;
+	a->has_loaded = false;
+	if (a->panel_info)
+		info_free(a);
+	if (with_level)
+		tick_local(a, kind, id);
 	char err[256];
 	struct target t;
 	if (target_set(&t, kind, a->id, err, sizeof err) != 0) {
 		snprintf(a->note, sizeof a->note, "Error: %s", err);
 		a->note_error = true;
-	} else if (kind == TARGET_PARTICIPANT && participant_id_unusual(t.id) && !a->note[0]) {
+		return;
+	}
+	a->loaded = t;
+	a->has_loaded = true;
+	/* Read what the server holds: the level (group) or the groups (participant). */
+	fetch_load(a, &t);
+	if (kind == TARGET_PARTICIPANT && participant_id_unusual(t.id) && !a->note_error)
 		snprintf(a->note, sizeof a->note,
 			 "Hint: Okaya's external IDs usually begin with \"ok_\".");
-	}
+}
+
+void mainscr_load_group(struct app *a, const struct group_info *g)
+{
+	fetch_cancel(a);
+	a->kind = TARGET_GROUP;
+	snprintf(a->id, sizeof a->id, "%s", g->id);
+	lineedit_set(a->id_edit, a->id);
+	if (a->panel_info)
+		info_free(a);
+	a->loaded.kind = TARGET_GROUP;
+	snprintf(a->loaded.id, sizeof a->loaded.id, "%s", g->id);
+	a->has_loaded = true;
+	a->basis = BASIS_SERVER;
+	a->basis_level = g->requested;
+	a->level = g->requested;
+	a->flags_touched = false;
+	char name[200];
+	text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
+	snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).", name,
+		 g->consent_required ? "required" : "not required");
+	a->note_error = false;
+	a->focus = FOCUS_FLAGS;
+	lineedit_focus(a->id_edit, false);
+}
+
+void mainscr_load_typed(struct app *a)
+{
+	mainscr_sync_id(a);
+	struct target t;
+	char err[256];
+	if (!a->id[0] || target_set(&t, a->kind, a->id, err, sizeof err) != 0)
+		return;   /* Send says what is wrong; leaving the field is no error */
+	if (a->has_loaded && a->loaded.kind == t.kind && strcmp(a->loaded.id, t.id) == 0)
+		return;
+	mainscr_load(a, t.kind, t.id, true);   /* t: not a->id, which load rewrites */
 }
 
 static void set_focus(struct app *a, enum focus f)
 {
-	if (a->focus == FOCUS_ID && f != FOCUS_ID)
-		mainscr_sync_id(a);
+	bool leaving = a->focus == FOCUS_ID && f != FOCUS_ID;
+	if (leaving)
+		mainscr_sync_id(a);   /* before the field loses its focus look */
 	a->focus = f;
 	lineedit_focus(a->id_edit, f == FOCUS_ID);
+	if (leaving)
+		mainscr_load_typed(a);   /* a typed ID is loaded like any other */
 }
 
 static void toggle_flag(struct app *a, int i)
@@ -80,6 +138,7 @@ static void toggle_flag(struct app *a, int i)
 		return;
 	a->level ^= flag_table[i].bit;
 	a->flag_cur = i;
+	a->flags_touched = true;
 }
 
 void mainscr_key(struct app *a, bool fkey, wint_t ch)
@@ -148,9 +207,11 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 		return;
 	case ACT_ALL:
 		a->level = LEVEL_ALL;
+		a->flags_touched = true;
 		return;
 	case ACT_CLEAR:
 		a->level = LEVEL_NONE;
+		a->flags_touched = true;
 		return;
 	default:
 		if (act >= ACT_FLAG1 && act < ACT_FLAG1 + FLAG_COUNT)
@@ -191,10 +252,42 @@ static void draw_row_label(struct app *a, int row, enum focus f, const char *lab
 		attroff(A_BOLD);
 }
 
+/* Under "Flags": where the ticks came from, for the target in the form. */
+static void draw_basis(struct app *a)
+{
+	const char *l1 = NULL, *l2 = NULL;
+	bool form_is_loaded = a->has_loaded && a->loaded.kind == a->kind &&
+			      strcmp(a->loaded.id, a->id) == 0;
+	if (!form_is_loaded)
+		return;
+	if (a->fetch_id > 0 && a->fetch_why == FETCH_LOAD) {
+		static const char spin[] = "|/-\\";
+		static char buf[16];
+		snprintf(buf, sizeof buf, "reading %c", spin[a->spin % 4]);
+		l1 = buf;
+	} else if (a->basis == BASIS_SERVER) {
+		l1 = "current";
+		l2 = "on server";
+	} else if (a->basis == BASIS_LOCAL) {
+		l1 = "last sent";
+		l2 = "from here";
+	}
+	if (a->flags_touched && l1 && a->basis != BASIS_NONE && a->level != a->basis_level)
+		l2 = "(edited)";
+	attr_t dim = app_attr(a, PAIR_DIM);
+	attron(dim);
+	if (l1)
+		draw_text(stdscr, ROW_FLAGS + 1, 2, l1, FIELD_X - 4);
+	if (l2)
+		draw_text(stdscr, ROW_FLAGS + 2, 2, l2, FIELD_X - 4);
+	attroff(dim);
+}
+
 static void draw_flags(struct app *a)
 {
 	bool on = a->focus == FOCUS_FLAGS && a->overlay == OV_NONE;
 	draw_row_label(a, ROW_FLAGS, FOCUS_FLAGS, "Flags");
+	draw_basis(a);
 	for (int i = 0; i < FLAG_COUNT; i++) {
 		const struct flag_info *f = &flag_table[i];
 		bool cur = on && i == a->flag_cur;
@@ -262,8 +355,10 @@ void mainscr_draw(struct app *a)
 	attr_t at = app_attr(a, PAIR_TITLE);
 	attron(at);
 	mvhline(a->rows - 1, 0, ' ', a->cols);
-	draw_text(stdscr, a->rows - 1, 1,
-		  "F1 Help F2 Recent F3 Settings F4 Body F5 Send F10 Quit", a->cols - 2);
+	/* The long bar at 80 columns, the short one down to the minimum 60. */
+	draw_text(stdscr, a->rows - 1, 1, a->cols >= 78
+		  ? "F1 Help F2 Recent F3 Settings F4 History F5 Send F6 Groups F10 Quit"
+		  : "F1 Help F2 Rec F3 Set F4 Hist F5 Send F6 Groups F10 Quit", a->cols - 2);
 	attroff(at);
 }
 

@@ -94,6 +94,10 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 	int y = top, end = top + height;
 	const struct result *r = a->last;
 
+	if (a->panel_info) {
+		info_draw(a, w, top, height);
+		return;
+	}
 	if (!r) {
 		if (y < end)
 			draw_text(w, y++, 2, "Nothing sent yet. Fill in the form and press F5.", width);
@@ -111,7 +115,10 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 
 	if (y < end) {
 		char lv[128];
-		level_format(a->last_level, lv, sizeof lv);
+		if (a->last_notify)
+			snprintf(lv, sizeof lv, "email privacyRequest");
+		else
+			level_format(a->last_level, lv, sizeof lv);
 		snprintf(line, sizeof line, "%s %s  %.0f ms  %s %s <- %s", r->method ? r->method : "?",
 			 r->path ? r->path : "?", r->elapsed_ms, target_kind_name(a->last_target.kind),
 			 a->last_target.id, lv);
@@ -142,7 +149,7 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 	} else {
 		for (size_t i = 0; i < n && y < end; i++) {
 			if (y == end - 1 && i + 1 < n) {
-				snprintf(line, sizeof line, "... %zu more lines: F4 shows the whole body",
+				snprintf(line, sizeof line, "... %zu more lines: F7 shows the whole body",
 					 n - i);
 				wattron(w, A_DIM);
 				draw_text(w, y++, 4, line, width - 2);

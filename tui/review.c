@@ -58,7 +58,15 @@ static void draw(struct app *a)
 	row(win, &y, "URL", url, w);
 	row(win, &y, "Body", body ? body : "?", w);
 	row(win, &y, "Target", line, w);
-	if (r && r->has_level) {
+	bool loaded = a->has_loaded && a->loaded.kind == t->kind && strcmp(a->loaded.id, t->id) == 0;
+	if (loaded && a->basis == BASIS_SERVER) {
+		/* The group's level as GET /groups gave it when loaded. */
+		if (a->basis_level == a->review_level)
+			snprintf(diff, sizeof diff, "no change");
+		else
+			level_format_diff(a->basis_level, a->review_level, diff, sizeof diff);
+		snprintf(line, sizeof line, "%s (vs. current on server)", diff);
+	} else if (r && r->has_level) {
 		char when[40] = "";
 		struct tm tm;
 		if (r->when && localtime_r(&r->when, &tm))

@@ -45,7 +45,8 @@ static void loop(struct app *a, WINDOW *input)
 		fds[0].revents = 0;
 		int timeout = -1;
 		int n = a->eng ? engine_pollfds(a->eng, fds + 1, MAX_FDS, &timeout) : 0;
-		if (a->req_id > 0 && (timeout < 0 || timeout > TICK_MS))
+		bool busy = a->req_id > 0 || a->fetch_id > 0;
+		if (busy && (timeout < 0 || timeout > TICK_MS))
 			timeout = TICK_MS;
 		int rc = poll(fds, (nfds_t)n + 1, timeout);
 		if (rc < 0) {
@@ -59,11 +60,11 @@ static void loop(struct app *a, WINDOW *input)
 			struct result *r;
 			void *tag;
 			while ((r = engine_take_done(a->eng, &tag))) {
-				send_finish(a, r);
+				app_take(a, r, tag);
 				dirty = true;
 			}
 		}
-		if (a->req_id > 0) {
+		if (busy) {
 			a->spin++;
 			dirty = true;
 		}
@@ -119,7 +120,10 @@ int okaya_tui_run(const struct tui_opts *opts)
 
 	app_teardown(&a);
 	term_stop();
+	app_drain(&a);   /* cancelled reads hand back their tags */
 	engine_free(a.eng);
+	group_list_free(a.groups, a.n_groups);
+	info_free(&a);
 	result_free(a.last);
 	response_lines_free(a.last_lines, a.n_last_lines);
 	config_free(a.cfg);

@@ -1,9 +1,12 @@
-/* send: from the form to a request in flight, and from a result to the
- * recent list. At most one request is in flight: a second send is refused. */
+/* send: from the form to a write in flight (set, or notify after the email
+ * prompt), and from its result to the recent list, the history and the
+ * prompt. At most one write is in flight: a second send is refused. */
 #include <stdio.h>
 #include <string.h>
 #include "app.h"
 #include "api.h"
+
+static void after_set(struct app *a);
 
 static void note_error(struct app *a, const char *msg)
 {
@@ -61,7 +64,13 @@ void send_request(struct app *a)
 	send_now(a, &t, a->level);
 }
 
-void send_now(struct app *a, const struct target *t, level_t level)
+static bool is_loaded(const struct app *a, const struct target *t)
+{
+	return a->has_loaded && a->loaded.kind == t->kind && strcmp(a->loaded.id, t->id) == 0;
+}
+
+/* Starts a set (email_type NULL) or a notify. */
+static void start(struct app *a, const struct target *t, level_t level, const char *email_type)
 {
 	char err[256];
 	if (a->req_id > 0)
@@ -73,18 +82,34 @@ void send_now(struct app *a, const struct target *t, level_t level)
 		note_error(a, err);
 		return;
 	}
-	long id = api_set_privacy(a->eng, t, level, NULL, err, sizeof err);
+	/* Writes carry no tag: reads carry theirs (fetch.c). */
+	long id = email_type ? api_send_email(a->eng, t, email_type, NULL, err, sizeof err)
+			     : api_set_privacy(a->eng, t, level, NULL, err, sizeof err);
 	if (id < 0) {
 		note_error(a, err);
 		return;
 	}
 	a->req_id = id;
+	a->req_notify = email_type != NULL;
+	/* "before" in the history only when the server said so. */
+	a->req_has_before = !email_type && is_loaded(a, t) && a->basis == BASIS_SERVER;
+	a->req_before = a->basis_level;
 	a->req_target = *t;
 	a->req_level = level;
 	a->spin = 0;
 	clock_gettime(CLOCK_MONOTONIC, &a->req_start);
 	a->note[0] = '\0';
 	a->note_error = false;
+}
+
+void send_now(struct app *a, const struct target *t, level_t level)
+{
+	start(a, t, level, NULL);
+}
+
+void send_notify(struct app *a, const struct target *t)
+{
+	start(a, t, LEVEL_NONE, "privacyRequest");
 }
 
 void send_cancel(struct app *a)
@@ -103,10 +128,44 @@ void send_finish(struct app *a, struct result *r)
 	a->last_lines = response_body_lines(r, &a->n_last_lines);
 	a->last_target = a->req_target;
 	a->last_level = a->req_level;
+	a->last_notify = a->req_notify;
+	a->panel_info = false;
 	a->after_note[0] = '\0';
 	a->after_error = false;
-	if (r->fail != FAIL_NONE || r->status < 200 || r->status >= 300)
+	if (r->fail != FAIL_NONE || r->status < 200 || r->status >= 300) {
+		audit_record(a, r);
 		return;
+	}
+	if (a->last_notify) {
+		snprintf(a->after_note, sizeof a->after_note,
+			 "Review email (privacyRequest) requested for %s %.200s.",
+			 target_kind_name(a->last_target.kind), a->last_target.id);
+		audit_record(a, r);
+		return;
+	}
+	after_set(a);
+}
+
+/* A set succeeded: recents, config, history, and the email prompt. */
+static void after_set(struct app *a)
+{
+	const struct target *t = &a->last_target;
+	/* What the level was before: the server's or this machine's last. */
+	level_t before = LEVEL_NONE;
+	if (is_loaded(a, t) && a->basis != BASIS_NONE) {
+		before = a->basis_level;
+	} else {
+		const struct recent *rc = config_recent_find(a->cfg, t->kind, t->id);
+		if (rc && rc->has_level)
+			before = rc->level;
+	}
+	level_t added = a->last_level & ~before;
+	if (is_loaded(a, t)) {
+		/* The server holds it now (a group's level is readable again). */
+		a->basis = t->kind == TARGET_GROUP ? BASIS_SERVER : BASIS_LOCAL;
+		a->basis_level = a->last_level;
+		a->flags_touched = false;
+	}
 
 	char err[256];
 	if (config_recent_touch(a->cfg, a->last_target.kind,
@@ -119,4 +178,17 @@ void send_finish(struct app *a, struct result *r)
 	} else {
 		snprintf(a->after_note, sizeof a->after_note, "Saved to recent targets (F2).");
 	}
+	audit_record(a, a->last);
+	if (!added)
+		return;
+	/* Never over another overlay: it may hold unsaved edits. */
+	if (a->overlay != OV_NONE) {
+		snprintf(a->after_note, sizeof a->after_note,
+			 "Flags added: no review email sent (the prompt waits for a free screen).");
+		return;
+	}
+	a->email_target = *t;
+	a->email_added = added;
+	a->email_yes = false;   /* the default is No */
+	overlay_open(a, OV_EMAIL);
 }
