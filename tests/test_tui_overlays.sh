@@ -41,7 +41,9 @@ grep -q '127.0.0.1:1"' "$CFG" && t_fail "nothing saved on Esc" "$(cat "$CFG")" |
 # Recents with a filter typed, across a resize.
 keys Tab                 # kind -> ID
 type_text 123456
-keys Tab 1 F5 Enter
+keys Tab                 # loads it: the fixture's level, mhci, ticked
+t_screen "server level ticked" "current on server"
+keys F5 Enter
 t_screen "sent" "200 OK: success"
 keys F2 /
 type_text 1234
@@ -59,6 +61,8 @@ keys F5 Enter
 t_screen "failed save shown" "Config not saved"
 t_contains "the send itself worked" "200 OK: success" "$(screen)"
 keys 2 F5 Enter
+t_screen "email offered" "Send the review email?"
+keys Escape
 t_screen "session goes on after a failed save" "<- mhci,groupPerec"
 t_eq "sandbox got both sends" $((before + 2)) "$(posts_seen)"
 rm -f "$T_TMP/cfg" && mv "$T_TMP/cfg.moved" "$T_TMP/cfg"

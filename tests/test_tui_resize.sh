@@ -24,8 +24,9 @@ t_screen "back to 80x24: form again" "Group ID    12345"
 t_lacks "nothing typed while hidden" "123456" "$(screen)"
 t_lacks "notice gone" "terminal too small" "$(screen)"
 type_text 6
-keys Tab 1
+keys Tab           # loads the group: the fixture's level is mhci
 t_screen "state kept across resizes" "F5 sends: mhci"
+t_screen "its server level is ticked" "current on server"
 
 # --- resize mid-request -----------------------------------------------------
 keys F5
@@ -74,6 +75,8 @@ ls "$(dirname "$CFG")" | grep -v '^config.cfg$' | grep -q . \
 # --- recents: filter, label, forget; SIGHUP -----------------------------------
 tui_start "$CFG" --participant ok_participant2
 keys 5 F5
+t_screen "email offered" "Send the review email?" 6
+keys n
 t_screen "participant sent" "200 OK: success" 6
 keys F2
 t_screen "two recents" "P ok_participant2"
