@@ -72,7 +72,7 @@ wait_exit && t_ok "q quits outside text fields" || t_fail "q quits outside text 
 tui_start "$CFG" --participant ok_participant1
 t_screen "--participant loads it" "External ID"
 t_contains "kind is participant" "(*) Participant" "$(screen)"
-t_screen "--participant shows its groups" "Flags it implies"
+t_screen "--participant shows its groups" "the flags it implies"
 keys 2 F5 Enter
 t_screen "email offered after --participant" "Send the review email?"
 keys n

@@ -275,7 +275,8 @@ void info_draw(struct app *a, WINDOW *w, int top, int height)
 		return;
 	}
 	wattron(w, A_BOLD);
-	draw_text(w, y++, 2, "Group ID       Name             Joined     Level  Flags it implies", width);
+	draw_text(w, y++, 2, "Group ID      Name         Joined     privacyLevel and the flags it implies",
+		  width);
 	wattroff(w, A_BOLD);
 	for (size_t i = 0; i < a->n_members && y < end; i++) {
 		const struct membership *m = &a->members[i];
@@ -283,7 +284,7 @@ void info_draw(struct app *a, WINDOW *w, int top, int height)
 		char name[200] = "", namef[200], date[64] = "", num[24] = "-";
 		if (g && g->name)
 			text_escape(g->name, strlen(g->name), name, sizeof name);
-		text_fit(namef, sizeof namef, name[0] ? name : a->groups_loaded ? "?" : "...", 16);
+		text_fit(namef, sizeof namef, name[0] ? name : a->groups_loaded ? "?" : "...", 12);
 		if (m->join_date)
 			text_escape(m->join_date, strlen(m->join_date) > 10 ? 10 : strlen(m->join_date),
 				    date, sizeof date);
@@ -293,7 +294,8 @@ void info_draw(struct app *a, WINDOW *w, int top, int height)
 		} else {
 			snprintf(lv, sizeof lv, "?");
 		}
-		snprintf(line, sizeof line, "%-14s %s %-10s %-6s %s (inferred)", m->group_id, namef,
+		/* The marker before the flags, so a narrow screen cuts flags, not it. */
+		snprintf(line, sizeof line, "%-13s %s %-10s %3s  inferred: %s", m->group_id, namef,
 			 date, num, lv);
 		draw_text(w, y++, 2, line, width);
 	}
