@@ -2,6 +2,7 @@
 #include "flags.h"
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -59,14 +60,17 @@ static size_t trimmed_item(const char *start, const char *end, char *word, size_
 	return n;
 }
 
-static int add_flag_word(const char *word, level_t *level, char *err, size_t errlen)
+static int add_flag_word(const char *word, level_t *level, bool *said_none, char *err,
+			 size_t errlen)
 {
 	const struct flag_info *f = flag_find(word);
 	if (f)
 		*level |= f->bit;
 	else if (strcasecmp(word, "all") == 0)
 		*level |= LEVEL_ALL;
-	else if (strcasecmp(word, "none") != 0) {
+	else if (strcasecmp(word, "none") == 0)
+		*said_none = true;
+	else {
 		char names[128], shown[64];
 		valid_names(names, sizeof names);
 		/* The word goes to a terminal: never echo control bytes back. */
@@ -86,6 +90,7 @@ int level_parse(const char *text, level_t *out, char *err, size_t errlen)
 	level_t level = LEVEL_NONE;
 	const char *p = text ? text : "";
 	char word[64];
+	bool said_none = false;
 
 	/* Nothing but blanks means no flags. */
 	if (trimmed_item(p, p + strlen(p), word, sizeof word) == 0) {
@@ -100,11 +105,16 @@ int level_parse(const char *text, level_t *out, char *err, size_t errlen)
 			snprintf(err, errlen, "empty flag name in the list; separate flags with one comma");
 			return -1;
 		}
-		if (add_flag_word(word, &level, err, errlen) != 0)
+		if (add_flag_word(word, &level, &said_none, err, errlen) != 0)
 			return -1;
 		if (*end != ',')
 			break;
 		p = end + 1;
+	}
+	/* "none,mhci" is a contradiction, most likely a slip: refuse to guess. */
+	if (said_none && level != LEVEL_NONE) {
+		snprintf(err, errlen, "\"none\" cannot be combined with flags; give either none or a list");
+		return -1;
 	}
 	*out = level;
 	return 0;

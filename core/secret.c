@@ -35,6 +35,15 @@ int api_key_clean(const char *raw, char *out, size_t outlen, char *err, size_t e
 				 c == '\n' ? "line feed" : c == '\r' ? "carriage return" : "other", i + 1);
 			return -1;
 		}
+		/* Keys are printable ASCII; anything else is a paste accident and
+		 * would go into an HTTP header as raw bytes. */
+		if (c >= 0x80 || c == ' ') {
+			snprintf(err, errlen,
+				 "the API key contains a %s at position %zu; keys are printable ASCII "
+				 "without spaces: paste it again",
+				 c == ' ' ? "space" : "non-ASCII byte", i + 1);
+			return -1;
+		}
 	}
 	memcpy(out, start, n);
 	out[n] = '\0';

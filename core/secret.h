@@ -9,7 +9,8 @@
 
 /* Copies raw into out (size outlen) trimmed of surrounding whitespace.
  * Returns 0, or -1 with a message (never containing the key) when the key is
- * empty, too long, or holds a control character such as CR or LF. */
+ * empty, too long, or holds a control character such as CR or LF, an inner
+ * space or a non-ASCII byte (keys are printable ASCII). */
 int api_key_clean(const char *raw, char *out, size_t outlen, char *err, size_t errlen);
 
 /* Masks all but the last 4 characters: "••••••••3f9a" rendered in ASCII as

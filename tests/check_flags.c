@@ -61,6 +61,18 @@ START_TEST(parse_empty_item_refused)
 }
 END_TEST
 
+START_TEST(parse_none_with_flags_refused)
+{
+	level_t l = 7;
+	ck_assert_int_eq(level_parse("none,mhci", &l, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "none"));
+	ck_assert_int_eq(level_parse("all, none", &l, err, sizeof err), -1);
+	ck_assert_uint_eq(l, 7);
+	ck_assert_int_eq(level_parse("none,none", &l, err, sizeof err), 0);
+	ck_assert_uint_eq(l, LEVEL_NONE);
+}
+END_TEST
+
 START_TEST(parse_never_echoes_control_bytes)
 {
 	level_t l;
@@ -149,6 +161,7 @@ int main(void)
 	tcase_add_test(tc, parse_both_spellings);
 	tcase_add_test(tc, parse_unknown_names_it_and_valid_ones);
 	tcase_add_test(tc, parse_empty_item_refused);
+	tcase_add_test(tc, parse_none_with_flags_refused);
 	tcase_add_test(tc, parse_never_echoes_control_bytes);
 	tcase_add_test(tc, body_is_canonical_order);
 	tcase_add_test(tc, json_round_trip_and_alias);

@@ -100,6 +100,10 @@ START_TEST(keys_cleaned_and_refused)
 	ck_assert_ptr_null(strstr(err, "sec"));
 	ck_assert_int_eq(api_key_clean(" \t ", key, sizeof key, err, sizeof err), -1);
 	ck_assert_int_eq(api_key_clean("a\x7f", key, sizeof key, err, sizeof err), -1);
+	ck_assert_int_eq(api_key_clean("dem\xffo", key, sizeof key, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "non-ASCII"));
+	ck_assert_int_eq(api_key_clean("demo key", key, sizeof key, err, sizeof err), -1);
+	ck_assert_ptr_null(strstr(err, "demo"));
 }
 END_TEST
 
