@@ -45,13 +45,12 @@ static void draw(struct app *a)
 	char line[600], diff[200];
 	const struct target *t = &a->email_target;
 	level_format_diff(LEVEL_NONE, a->email_added, diff, sizeof diff);
-	snprintf(line, sizeof line, "The change to %s %s added: %s", target_kind_name(t->kind),
-		 t->id, diff);
+	snprintf(line, sizeof line, "Added for %s %s: %s", target_kind_name(t->kind), t->id, diff);
 	int y = 2;
 	y += draw_wrap(win, y, 2, line, w - 4, 2);
 	y += draw_wrap(win, y, 2, t->kind == TARGET_GROUP
-		       ? "Ask the group's participants to review their privacy settings now?"
-		       : "Ask the participant to review their privacy settings now?", w - 4, 2);
+		       ? "Email the group's participants to review their settings now?"
+		       : "Email the participant to review their settings now?", w - 4, 2);
 	char *path = target_email_path(t);
 	snprintf(line, sizeof line, "POST %s  {\"emailType\":\"privacyRequest\"}", path ? path : "?");
 	free(path);

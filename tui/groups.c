@@ -66,7 +66,7 @@ void groups_open(struct app *a)
 	if (!v)
 		return;
 	v->lv = listview_new("Groups of this key's enterprise (GET /groups)",
-			     "  Group ID       Name                   Consent current requested level",
+			     "Group ID       Name                   Consent current requested level",
 			     "This key's enterprise has no groups.");
 	if (!v->lv) {
 		free(v);

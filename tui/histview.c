@@ -87,8 +87,8 @@ void history_open(struct app *a)
 	struct hist_view *v = calloc(1, sizeof *v);
 	if (!v)
 		return;
-	v->lv = listview_new("History: requests that reached the server",
-			     "  time (UTC)        action kind ID           status change  answer",
+	v->lv = listview_new("History: requests that reached the server, newest first",
+			     "time (UTC)        action K ID               status change  answer",
 			     "No history yet: sends and review emails appear here.");
 	if (!v->lv) {
 		free(v);

@@ -237,7 +237,7 @@ void listview_draw(struct app *a, struct listview *v)
 	wclrtoeol(v->win);
 	box(v->win, 0, 0);
 	wattron(v->win, A_BOLD);
-	mvwaddstr(v->win, 0, 2, v->title);
+	draw_text(v->win, 0, 2, v->title, w - 4);   /* a long title never breaks the frame */
 	wattroff(v->win, A_BOLD);
 	char line[200];
 	if (v->filtering) {
@@ -247,8 +247,7 @@ void listview_draw(struct app *a, struct listview *v)
 			 v->n_shown, v->n);
 		draw_untrusted(v->win, 1, 2, line, w - 4);
 	} else {
-		snprintf(line, sizeof line, "%zu entr%s, newest or first on top (/ filters)", v->n,
-			 v->n == 1 ? "y" : "ies");
+		snprintf(line, sizeof line, "%zu entr%s   (/ filters)", v->n, v->n == 1 ? "y" : "ies");
 		draw_text(v->win, 1, 2, line, w - 4);
 	}
 	wattron(v->win, A_DIM);
