@@ -64,7 +64,7 @@ static int parse_line(char *line, struct job *j, char *err, size_t errlen)
 	while (is_blank((unsigned char)*p))
 		p++;
 	if (*p == '\0') {
-		snprintf(err, errlen, "missing the flags (e.g. mhci,transcript; none clears them)");
+		snprintf(err, errlen, "%s", FLAGS_EMPTY_TEXT);
 		return -1;
 	}
 	if (level_parse(p, &j->level, err, errlen) != 0)

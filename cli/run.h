@@ -19,6 +19,9 @@
 
 #define RUN_MAX_TRIES 3
 
+/* Refusal of an empty FLAGS (set "" or a batch line without flags). */
+#define FLAGS_EMPTY_TEXT "FLAGS is empty: write none to clear the level"
+
 enum job_outcome {
 	JOB_PENDING = 0,   /* not finished (never started, or waiting to retry) */
 	JOB_OK,

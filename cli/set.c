@@ -46,6 +46,13 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char *flags = join_words(argc - 3, argv + 3);
+	if (flags && flags[strspn(flags, " \t")] == '\0') {
+		/* level_parse reads "" as no flags: an empty argument from a
+		 * script's unset variable must not clear the level. */
+		fprintf(stderr, "okaya-privacy: %s\n", FLAGS_EMPTY_TEXT);
+		free(flags);
+		return EXIT_USAGE;
+	}
 	if (!flags || level_parse(flags, &job.level, err, sizeof err) != 0) {
 		fprintf(stderr, "okaya-privacy: %s\n", flags ? err : "out of memory");
 		free(flags);
