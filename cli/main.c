@@ -2,6 +2,7 @@
  * a command acts and exits with a documented status (exitcodes.h). */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,10 @@ int main(int argc, char **argv)
 	if (!orig)
 		return EXIT_USAGE;
 	memcpy(orig, argv, ((size_t)argc + 1) * sizeof *orig);
+
+	/* A file size limit must fail the write (EFBIG), not kill us mid-save
+	 * and leave a temporary config holding the key behind. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	struct cli_opts o;
 	int rc = cli_parse_options(argc, argv, &o);

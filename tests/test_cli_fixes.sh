@@ -31,4 +31,17 @@ t_eq "batch line without FLAGS exits 2" 2 "$RC"
 t_contains "batch line without FLAGS names the line" "noflags.txt:1: FLAGS is empty" "$ERR"
 t_eq "empty FLAGS sent nothing" 0 "$(posts)"
 
+# ---- 6: a file size limit fails the save, it does not kill the process ---------
+mkdir -p "$T_TMP/fsz"
+printf 'api_key = "demo-key";\n' >"$T_TMP/fsz/config.cfg"
+chmod 600 "$T_TMP/fsz/config.cfg"
+before=$(cat "$T_TMP/fsz/config.cfg")
+# Output through a pipe: RLIMIT_FSIZE does not apply to pipes.
+fsz_out=$( (ulimit -f 0; OKAYA_API_KEY= OKAYA_CONFIG=$T_TMP/fsz/config.cfg \
+  "$APP" --base-url "$MAIN_URL" set group 123456 mhci 2>&1; echo "rc=$?") | cat)
+t_contains "under ulimit -f 0 the process is not killed by SIGXFSZ" "rc=0" "$fsz_out"
+t_contains "the failed save is reported" "could not be saved" "$fsz_out"
+t_eq "no temporary config file is left behind" "config.cfg" "$(ls -A "$T_TMP/fsz")"
+t_eq "the old config is untouched" "$before" "$(cat "$T_TMP/fsz/config.cfg")"
+
 t_done
