@@ -171,8 +171,12 @@ static void handle(struct runner *rn, struct job *j, struct result *r)
 		retry_or_fail(rn, j, r, backoff, false);
 	else if (r->fail != FAIL_NONE)
 		finish(rn, j, JOB_FAILED, r, NULL);
-	else if (r->status >= 200 && r->status < 300)
+	else if (r->status >= 200 && r->status < 300 && result_confirmed(r))
 		finish(rn, j, JOB_OK, r, NULL);
+	else if (r->status >= 200 && r->status < 300)
+		/* Not retried: the change may have been applied. */
+		finish(rn, j, JOB_FAILED, r, "unconfirmed: the server answered 200 but not "
+		       "with the API's success body");
 	else if (r->status == 401) {
 		rn->st->stopped = true;
 		finish(rn, j, JOB_UNAUTHORISED, r, NULL);

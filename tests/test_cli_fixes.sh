@@ -44,4 +44,15 @@ t_contains "the failed save is reported" "could not be saved" "$fsz_out"
 t_eq "no temporary config file is left behind" "config.cfg" "$(ls -A "$T_TMP/fsz")"
 t_eq "the old config is untouched" "$before" "$(cat "$T_TMP/fsz/config.cfg")"
 
+# ---- 5: a 200 without the API's success body is not a success -----------------
+sandbox_start --malformed || t_fail "malformed sandbox starts"
+run --config "$T_TMP/mal.cfg" set group 123456 mhci
+t_eq "unconfirmed 200 exits 3" 3 "$RC"
+t_contains "unconfirmed 200 is said so" "unconfirmed: the server answered 200 but not with the API's success body" "$ERR"
+run --config "$T_TMP/mal.cfg" recent
+t_lacks "unconfirmed change is not recent" "123456" "$OUT"
+t_contains "unconfirmed change is in the history" '"status":200' "$(tail -n 1 "$OKAYA_HISTORY" | tr -d ' ')"
+sandbox_stop
+SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
+
 t_done
