@@ -71,7 +71,16 @@ int cli_parse_options(int argc, char **argv, struct cli_opts *o)
 		case 'h': o->help = true; break;
 		case OPT_VERSION: o->version = true; break;
 		case OPT_CONFIG: o->config_path = optarg; break;
-		case OPT_BASE_URL: o->base_url = optarg; break;
+		case OPT_BASE_URL:
+			if (!*optarg) {
+				/* Not "use the default": an unset variable in a
+				 * script must not silently aim at production. */
+				fprintf(stderr, "okaya-privacy: --base-url is empty: give a "
+					"URL such as https://api.okaya.me\n");
+				return EXIT_USAGE;
+			}
+			o->base_url = optarg;
+			break;
 		case OPT_KEY_FILE: o->api_key_file = optarg; break;
 		case OPT_GROUP: o->tui_group = optarg; break;
 		case OPT_PARTICIPANT: o->tui_participant = optarg; break;

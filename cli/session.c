@@ -73,6 +73,14 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 	s->base_url = o->base_url ? o->base_url : s->config->base_url;
 	if (!s->base_url || !*s->base_url)
 		s->base_url = DEFAULT_BASE_URL;
+	/* Checked here too, not only by the engine: --dry-run and --curl
+	 * print requests to this URL without making one. */
+	if ((need_key || o->dry_run || o->curl) &&
+	    engine_base_url_check(s->base_url, err, sizeof err) != 0) {
+		fprintf(stderr, "okaya-privacy: %s\n", err);
+		session_close(s);
+		return EXIT_USAGE;
+	}
 	/* The key stays here, apart from the config: it is never saved. */
 	if (o->api_key_file) {
 		int rc = apply_key_file(s, o->api_key_file);

@@ -217,6 +217,14 @@ static int parse_base_url(const char *url, struct parsed_opts *p, char *err, siz
 		set_err(err, errlen, "no base URL configured");
 		return -1;
 	}
+	/* Whatever curl's version tolerates: a blank, CR/LF or other control
+	 * byte in a URL is a mistake or an attempt at header injection. */
+	for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
+		if (*c <= 0x20 || *c == 0x7f) {
+			set_err(err, errlen, "base URL must not contain blanks or control characters");
+			return -1;
+		}
+	}
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *query = NULL, *frag = NULL;
 	int rc = -1;
@@ -260,6 +268,15 @@ out:
 	curl_free(query);
 	curl_free(frag);
 	curl_url_cleanup(u);
+	return rc;
+}
+
+int engine_base_url_check(const char *url, char *err, size_t errlen)
+{
+	struct parsed_opts p;
+	memset(&p, 0, sizeof p);
+	int rc = parse_base_url(url, &p, err, errlen);
+	parsed_free(&p);
 	return rc;
 }
 

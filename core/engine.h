@@ -75,6 +75,11 @@ struct engine_opts {
 
 struct engine;
 
+/* Checks a base URL exactly as engine_new does (http or https, a host, no
+ * query, fragment, blank or control character), for front ends that print
+ * requests without sending them. 0, or -1 with a message. */
+int engine_base_url_check(const char *url, char *err, size_t errlen);
+
 /* Returns NULL with a message when the options are unusable (bad base URL,
  * key with a control character). The engine copies what it keeps. */
 struct engine *engine_new(const struct engine_opts *opts, char *err, size_t errlen);

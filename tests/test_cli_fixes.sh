@@ -55,4 +55,19 @@ t_contains "unconfirmed change is in the history" '"status":200' "$(tail -n 1 "$
 sandbox_stop
 SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 
+# ---- 9: --dry-run and --curl check the base URL as a real run does -----------
+for mode in --dry-run --curl; do
+  for url in ftp://h/ file:///etc http://h/?q=1 'http://h/#f' $'http://h/\r\nX-Injected: 1' $'http://h\e[31m/'; do
+    "$APP" $mode --base-url "$url" set group 123456 mhci >"$T_TMP/out" 2>"$T_TMP/err"
+    RC=$?
+    t_eq "$mode refuses base URL $(printf %q "$url") (exit 2)" 2 "$RC"
+    t_eq "$mode prints no request for $(printf %q "$url")" "" "$(cat "$T_TMP/out")"
+  done
+done
+"$APP" --base-url "" set group 123456 mhci >"$T_TMP/out" 2>"$T_TMP/err"
+t_eq "--base-url \"\" exits 2" 2 "$?"
+t_contains "--base-url \"\" says it is empty" "--base-url is empty" "$(cat "$T_TMP/err")"
+"$APP" --curl --base-url "$MAIN_URL/" set group 123456 mhci >"$T_TMP/out" 2>&1
+t_contains "--curl still prints a good base URL" "$MAIN_URL/configure/groups/123456/privacy" "$(cat "$T_TMP/out")"
+
 t_done
