@@ -70,4 +70,43 @@ t_contains "--base-url \"\" says it is empty" "--base-url is empty" "$(cat "$T_T
 "$APP" --curl --base-url "$MAIN_URL/" set group 123456 mhci >"$T_TMP/out" 2>&1
 t_contains "--curl still prints a good base URL" "$MAIN_URL/configure/groups/123456/privacy" "$(cat "$T_TMP/out")"
 
+# ---- 1: a rate-limited batch slows down instead of losing lines ---------------
+python3 - "$T_TMP" <<'PY'
+import json, sys
+d = sys.argv[1]
+groups = [{"groupID": 700000 + i, "groupName": "G%d" % i, "requestedPrivacyLevel": [],
+           "inviteCode": "inv%d" % i, "key": "gk_%d" % i, "consentRequired": "false",
+           "credits": 1} for i in range(24)]
+json.dump({"enterprises": [{"name": "Many", "apiKey": "demo-key", "groups": groups,
+                            "participants": []}]}, open(d + "/many.json", "w"))
+open(d + "/many.txt", "w").write("".join("group %d mhci\n" % g["groupID"] for g in groups))
+PY
+sandbox_start --rate-limit 3 --fixture "$T_TMP/many.json" || t_fail "rate-limited sandbox starts"
+run --config "$T_TMP/rl.cfg" --jobs 8 --json batch "$T_TMP/many.txt"
+t_eq "rate-limited batch of 24 with --jobs 8 exits 0" 0 "$RC"
+t_eq "every line succeeded" 24 "$(printf '%s\n' "$OUT" | grep -c '"outcome":"ok"')"
+t_check "the server did rate-limit us" grep -q ' 429' "$SANDBOX_LOG"
+max_tries=$(printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+print(max(json.loads(l)["tries"] for l in sys.stdin))')
+t_check "no line needed more than 2 tries (got $max_tries)" test "$max_tries" -le 2
+sandbox_stop
+
+# ---- 2: lines for one target are applied in file order ------------------------
+sandbox_start --delay-ms 100 || t_fail "slow sandbox starts"
+{ for i in 1 2 3 4 5; do echo "group 123456 mhci"; echo "group 1710748366424 all"
+  echo "group 123456 transcript"; done; echo "group 123456 features,mhci"; } >"$T_TMP/same.txt"
+t0=$(date +%s%N)
+run --config "$T_TMP/same.cfg" --jobs 8 batch "$T_TMP/same.txt"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+t_eq "same-target batch exits 0" 0 "$RC"
+level=$(curl -s -H 'x-api-key: demo-key' "$SANDBOX_URL/groups" | python3 -c '
+import json, sys
+print([",".join(g["requestedPrivacyLevel"]) for g in json.load(sys.stdin) if str(g["groupID"]) == "123456"][0])')
+t_eq "the last line for a target wins" "mhci,features" "$level"
+# 11 lines for 123456 at 100 ms each, one after another: at least 1.1 s.
+t_check "lines for one target went one at a time (${ms} ms)" test "$ms" -ge 1100
+sandbox_stop
+SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
+
 t_done
