@@ -109,4 +109,20 @@ t_check "lines for one target went one at a time (${ms} ms)" test "$ms" -ge 1100
 sandbox_stop
 SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 
+# ---- 4: parallel runs keep each other's recent entries -------------------------
+sandbox_start --fixture "$T_TMP/many.json" || t_fail "many-group sandbox starts"
+printf 'timeout = 20;\n' >"$T_TMP/par.cfg"
+chmod 600 "$T_TMP/par.cfg"
+pids=""
+for i in 0 1 2 3 4 5 6 7; do
+  "$APP" --config "$T_TMP/par.cfg" --base-url "$SANDBOX_URL" set group $((700000 + i)) mhci \
+    >/dev/null 2>&1 & pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+run --config "$T_TMP/par.cfg" recent
+t_eq "8 parallel sets leave 8 recent entries" 8 "$(printf '%s\n' "$OUT" | grep -c '^group ')"
+t_check "a setting in the file survives the parallel saves" grep -q 'timeout = 20' "$T_TMP/par.cfg"
+sandbox_stop
+SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
+
 t_done
