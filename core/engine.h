@@ -41,8 +41,9 @@ struct result {
 	char *fail_text;        /* plain words when fail != FAIL_NONE, else NULL */
 	long status;            /* HTTP status, 0 when no response */
 	char *message;          /* the server's "message" string, or NULL */
-	char *error;            /* the server's "error" string, or NULL;
-				 * control characters in both become '?' */
+	char *error;            /* the server's "error" string, or NULL; both
+				 * valid UTF-8 (bad bytes as U+FFFD) with C0,
+				 * DEL and C1 controls as '?' */
 	char *body;             /* raw body, NUL-terminated; never NULL */
 	size_t body_len;
 	bool body_truncated;    /* cut at RESPONSE_BODY_MAX */
