@@ -560,15 +560,21 @@ static long retry_after(CURL *c)
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (*v >= '0' && *v <= '9') {
-		char *end;
-		long s = strtol(v, &end, 10);
-		return (*end == '\0' || *end == ' ') && s >= 0 ? s : -1;
+		/* Digits only, clamped while reading: a huge value must not
+		 * overflow into nonsense (strtol would saturate at LONG_MAX). */
+		long s = 0;
+		for (; *v >= '0' && *v <= '9'; v++)
+			if (s < RETRY_AFTER_MAX_S)
+				s = s * 10 + (*v - '0');
+		return *v == '\0' || *v == ' ' ? (s > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : s) : -1;
 	}
 	time_t when = curl_getdate(v, NULL);
 	if (when == (time_t)-1)
 		return -1;
 	time_t t = time(NULL);
-	return when > t ? (long)(when - t) : 0;
+	if (when <= t)
+		return 0;
+	return when - t > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : (long)(when - t);
 }
 
 static void describe_transport(struct engine *e, struct xfer *x, CURLcode rc, struct result *r)

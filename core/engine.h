@@ -23,6 +23,7 @@
 struct json_object;
 
 #define RESPONSE_BODY_MAX (1024 * 1024) /* bytes kept of a body; the rest is cut */
+#define RETRY_AFTER_MAX_S 86400L        /* a longer Retry-After reads as this */
 
 enum fail_kind {
 	FAIL_NONE = 0,   /* an HTTP response arrived (any status) */
@@ -49,7 +50,8 @@ struct result {
 	bool body_truncated;    /* cut at RESPONSE_BODY_MAX */
 	char *content_type;     /* or NULL */
 	struct json_object *json; /* parsed body when it was JSON, else NULL */
-	long retry_after_s;     /* from Retry-After (seconds or HTTP date), -1 if none */
+	long retry_after_s;     /* from Retry-After (seconds or HTTP date), -1 if
+				 * none; at most RETRY_AFTER_MAX_S */
 	double elapsed_ms;
 	char *method;           /* "POST" */
 	char *path;             /* as requested, e.g. "/configure/groups/1/privacy" */

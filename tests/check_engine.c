@@ -247,6 +247,25 @@ START_TEST(retry_after_read)
 }
 END_TEST
 
+/* A Retry-After too large for any integer is clamped, not wrapped. */
+START_TEST(retry_after_clamped)
+{
+	int port;
+	const char *head = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 99999999999999999999\r\n"
+			   "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	pid_t pid = raw_server(head, 0, 1, &port);
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+	struct engine *e = engine_at(url, "demo-key", 5);
+	struct result *r = post(e, "/x", "{}");
+	ck_assert_int_eq(r->status, 429);
+	ck_assert_int_eq(r->retry_after_s, RETRY_AFTER_MAX_S);
+	result_free(r);
+	engine_free(e);
+	raw_wait(pid);
+}
+END_TEST
+
 /* The server's strings come out valid UTF-8 with no C0, DEL or C1 control,
  * fit for --json and the history. */
 START_TEST(server_strings_mended)
@@ -737,6 +756,7 @@ int main(void)
 	tcase_add_test(tc, unknown_host);
 	tcase_add_test(tc, body_cut_at_limit);
 	tcase_add_test(tc, retry_after_read);
+	tcase_add_test(tc, retry_after_clamped);
 	tcase_add_test(tc, server_strings_mended);
 	tcase_add_test(tc, untrusted_certificate);
 	suite_add_tcase(s, tc);
