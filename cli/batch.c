@@ -106,7 +106,7 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 			size_t ncap = cap ? cap * 2 : 256;
 			struct job *nj = realloc(jobs, ncap * sizeof *nj);
 			if (!nj) {
-				fprintf(stderr, "okaya-privacy: out of memory at line %d\n", lineno);
+				cli_error("out of memory at line %d", lineno);
 				jobs_free(jobs, n);
 				free(line);
 				return EXIT_USAGE;
@@ -126,19 +126,19 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 			continue;
 bad_line:
 		if (++bad <= BATCH_ERRORS_SHOWN)
-			fprintf(stderr, "%s:%d: %s\n", name, lineno, err);
+			cli_say(stderr, "%s:%d: %s\n", name, lineno, err);
 	}
 	int read_error = ferror(f);
 	free(line);
 	if (read_error) {
-		fprintf(stderr, "okaya-privacy: cannot read %s: %s\n", name, strerror(errno));
+		cli_error("cannot read %s: %s", name, strerror(errno));
 		jobs_free(jobs, n);
 		return EXIT_USAGE;
 	}
 	if (bad) {
 		if (bad > BATCH_ERRORS_SHOWN)
 			fprintf(stderr, "... and %zu more bad lines\n", bad - BATCH_ERRORS_SHOWN);
-		fprintf(stderr, "okaya-privacy: %zu invalid %s in %s: nothing was sent\n", bad,
+		cli_error("%zu invalid %s in %s: nothing was sent", bad,
 			bad == 1 ? "line" : "lines", name);
 		jobs_free(jobs, n);
 		return EXIT_USAGE;
@@ -151,14 +151,14 @@ bad_line:
 int cmd_batch(const struct cli_opts *o, int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "okaya-privacy: usage: batch FILE|- (see: help batch)\n");
+		cli_error("usage: batch FILE|- (see: help batch)");
 		return EXIT_USAGE;
 	}
 	bool from_stdin = strcmp(argv[1], "-") == 0;
 	const char *name = from_stdin ? "<stdin>" : argv[1];
 	FILE *f = from_stdin ? stdin : fopen(argv[1], "r");
 	if (!f) {
-		fprintf(stderr, "okaya-privacy: cannot open %s: %s\n", name, strerror(errno));
+		cli_error("cannot open %s: %s", name, strerror(errno));
 		return EXIT_USAGE;
 	}
 	struct job *jobs = NULL;
@@ -169,7 +169,7 @@ int cmd_batch(const struct cli_opts *o, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (n == 0) {
-		fprintf(stderr, "okaya-privacy: %s holds no changes: nothing to send\n", name);
+		cli_error("%s holds no changes: nothing to send", name);
 		jobs_free(jobs, n);
 		return EXIT_OK;
 	}

@@ -4,6 +4,7 @@
 #define OKAYA_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "config.h"
 #include "engine.h"
 #include "exitcodes.h"
@@ -29,6 +30,13 @@ struct cli_opts {
 	int argc;                /* what is left: the command and its words */
 	char **argv;
 };
+
+/* say.c: formatted text whose every line goes through safe_text (controls,
+ * C1, bidi overrides and invalid UTF-8 replaced), for anything that quotes
+ * argv, the config file or the server. cli_error prefixes "okaya-privacy: "
+ * and ends the line, on stderr. */
+void cli_say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parses argv with getopt_long (options may follow the command; "--" ends
  * them). Returns 0, or EXIT_USAGE after printing why on stderr. */

@@ -58,8 +58,8 @@ static int help(const struct cli_opts *o)
 		return EXIT_OK;
 	}
 	if (cli_help_command(topic) != 0) {
-		fprintf(stderr, "okaya-privacy: no command \"%s\"; the commands are set, batch, "
-			"recent, groups, get, notify, history, tui, help\n", topic);
+		cli_error("no command \"%s\"; the commands are set, batch, "
+			"recent, groups, get, notify, history, tui, help", topic);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -93,15 +93,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (o.tui_group || o.tui_participant) {
-		fprintf(stderr, "okaya-privacy: --group and --participant open the TUI; "
-			"they do not go with the command \"%s\"\n", o.argv[0]);
+		cli_error("--group and --participant open the TUI; "
+			"they do not go with the command \"%s\"", o.argv[0]);
 		rc = EXIT_USAGE;
 		goto out;
 	}
 	if ((o.history_target || o.history_kind || o.history_limit) &&
 	    strcmp(o.argv[0], "history") != 0) {
-		fprintf(stderr, "okaya-privacy: --target, --kind and --limit go with history, "
-			"not with \"%s\"\n", o.argv[0]);
+		cli_error("--target, --kind and --limit go with history, "
+			"not with \"%s\"", o.argv[0]);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 		if (strcmp(o.argv[0], commands[i].name) == 0)
 			rc = commands[i].run(&o, o.argc, o.argv);
 	if (rc < 0) {
-		fprintf(stderr, "okaya-privacy: unknown command \"%s\" (see --help)\n", o.argv[0]);
+		cli_error("unknown command \"%s\" (see --help)", o.argv[0]);
 		rc = EXIT_USAGE;
 	}
 out:

@@ -409,7 +409,7 @@ void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
 	rn.ok_times = calloc(OK_TIMES_MAX, sizeof *rn.ok_times);
 	if (!rn.retry || !rn.held || !rn.prev || !rn.inflight || !rn.ok_times ||
 	    link_same_targets(jobs, n, rn.prev) != 0) {
-		fprintf(stderr, "okaya-privacy: out of memory\n");
+		cli_error("out of memory");
 		runner_free(&rn);
 		return;
 	}

@@ -41,18 +41,18 @@ static int apply_key_file(struct session *s, const char *path)
 	char raw[KEY_FILE_MAX + 1];
 	struct stat st;
 	if (read_small_file(path, raw, sizeof raw, &st) != 0) {
-		fprintf(stderr, "okaya-privacy: cannot read the key file %s: %s\n", path,
+		cli_error("cannot read the key file %s: %s", path,
 			errno == EFBIG ? "larger than a key can be" : strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (st.st_mode & (S_IRGRP | S_IROTH))
-		fprintf(stderr, "okaya-privacy: warning: the key file %s is readable by other "
-			"users; fix it with: chmod 600 %s\n", path, path);
+		cli_error("warning: the key file %s is readable by other "
+			"users; fix it with: chmod 600 %s", path, path);
 	char err[256];
 	int rc = api_key_clean(raw, s->api_key, sizeof s->api_key, err, sizeof err);
 	explicit_bzero(raw, sizeof raw);
 	if (rc != 0) {
-		fprintf(stderr, "okaya-privacy: the key file %s: %s\n", path, err);
+		cli_error("the key file %s: %s", path, err);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -64,12 +64,12 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 	memset(s, 0, sizeof *s);
 	s->config = config_load(o->config_path, err, sizeof err);
 	if (!s->config) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	char warn[512];
 	if (config_permission_warning(s->config, warn, sizeof warn))
-		fprintf(stderr, "okaya-privacy: warning: %s\n", warn);
+		cli_error("warning: %s", warn);
 	s->base_url = o->base_url ? o->base_url : s->config->base_url;
 	if (!s->base_url || !*s->base_url)
 		s->base_url = DEFAULT_BASE_URL;
@@ -77,7 +77,7 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 	 * print requests to this URL without making one. */
 	if ((need_key || o->dry_run || o->curl) &&
 	    engine_base_url_check(s->base_url, err, sizeof err) != 0) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		session_close(s);
 		return EXIT_USAGE;
 	}
@@ -93,7 +93,7 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 	}
 	s->history_path = history_default_path();
 	if (need_key && s->api_key[0] == '\0') {
-		fprintf(stderr,
+		cli_say(stderr,
 			"okaya-privacy: no API key configured. Put one in %s as\n"
 			"    api_key = \"...\";\n"
 			"(chmod 600 that file), or export OKAYA_API_KEY, or pass --api-key-file PATH.\n",
@@ -125,7 +125,7 @@ struct engine *session_engine(const struct session *s, const struct cli_opts *o)
 	char err[512];
 	struct engine *e = engine_new(&eo, err, sizeof err);
 	if (!e)
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 	return e;
 }
 
@@ -133,8 +133,8 @@ void session_save(struct session *s)
 {
 	char err[512];
 	if (config_save(s->config, err, sizeof err) != 0)
-		fprintf(stderr, "okaya-privacy: warning: the change was made, but the recent "
-			"list could not be saved: %s\n", err);
+		cli_error("warning: the change was made, but the recent "
+			"list could not be saved: %s", err);
 }
 
 void session_record(struct session *s, const struct target *t, level_t level,
@@ -153,8 +153,8 @@ void session_record(struct session *s, const struct target *t, level_t level,
 		snprintf(err, sizeof err, "out of memory");
 	}
 	if (rc != 0) {
-		fprintf(stderr, "okaya-privacy: warning: the history could not be written "
-			"(%s); the changes are still sent\n", err);
+		cli_error("warning: the history could not be written "
+			"(%s); the changes are still sent", err);
 		s->history_warned = true;
 	}
 }

@@ -224,6 +224,12 @@ static int parse_base_url(const char *url, struct parsed_opts *p, char *err, siz
 			set_err(err, errlen, "base URL must not contain blanks or control characters");
 			return -1;
 		}
+		/* Non-ASCII could hide a bidi override in what we print. */
+		if (*c >= 0x80) {
+			set_err(err, errlen, "base URL must be plain ASCII (write an international "
+				"host name in its xn-- form)");
+			return -1;
+		}
 	}
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *query = NULL, *frag = NULL;

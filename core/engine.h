@@ -79,7 +79,7 @@ struct engine_opts {
 struct engine;
 
 /* Checks a base URL exactly as engine_new does (http or https, a host, no
- * query, fragment, blank or control character), for front ends that print
+ * query, fragment, blank, control character or non-ASCII byte), for front ends that print
  * requests without sending them. 0, or -1 with a message. */
 int engine_base_url_check(const char *url, char *err, size_t errlen);
 

@@ -125,4 +125,68 @@ t_check "a setting in the file survives the parallel saves" grep -q 'timeout = 2
 sandbox_stop
 SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 
+# ---- 7, 8: outside text is cleaned before it reaches a terminal or JSON ---------
+is_clean() { ! has_unsafe "$1"; }
+# has_unsafe FILE: true when FILE holds ESC, a C1 control (as UTF-8), a bidi
+# control or invalid UTF-8.
+has_unsafe() {
+  python3 - "$1" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+try:
+    t = b.decode("utf-8")
+except UnicodeDecodeError:
+    sys.exit(0)
+bad = [c for c in t if (ord(c) < 0x20 and c not in "\n") or 0x7f <= ord(c) <= 0x9f
+       or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069]
+sys.exit(0 if bad else 1)
+PY
+}
+# A server no sandbox imitates: its 400 error carries ESC, C1 CSI, a bidi
+# override and an invalid byte (python, answering every request alike).
+python3 - "$T_TMP/evil.port" <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"error":"bad \x1b[2J\xc2\x9b31m \xe2\x80\xaeevil \xff end"}'
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write(str(s.server_address[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.serve_forever()
+PY
+T_PIDS="$T_PIDS $!"
+for i in $(seq 1 100); do [ -s "$T_TMP/evil.port" ] && break; sleep 0.05; done
+EVIL=http://127.0.0.1:$(cat "$T_TMP/evil.port")
+"$APP" --config "$T_TMP/evil.cfg" --base-url "$EVIL" set group 123456 mhci >"$T_TMP/out" 2>"$T_TMP/err"
+t_eq "a refusal from the odd server exits 1" 1 "$?"
+t_contains "its words are still shown" "evil" "$(cat "$T_TMP/err")"
+t_check "no control, C1, bidi or bad UTF-8 of the server's reaches stderr" is_clean "$T_TMP/err"
+"$APP" --config "$T_TMP/evil.cfg" --base-url "$EVIL" --json set group 123456 mhci >"$T_TMP/out" 2>"$T_TMP/err"
+t_check "--json output is valid UTF-8 JSON" python3 -c 'import json,sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$T_TMP/out"
+t_check "the history holds valid UTF-8" python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$OKAYA_HISTORY"
+
+for args in "--x$(printf '\033')[31m" "set gr$(printf '\033')[2Joup 1 mhci" "help $(printf '\302\233')2J" \
+            "frob$(printf '\342\200\256')nicate" "--dry-run --base-url http://h$(printf '\342\200\256')/ set group 1 mhci"; do
+  # shellcheck disable=SC2086
+  "$APP" $args >"$T_TMP/out" 2>"$T_TMP/err"
+  cat "$T_TMP/out" >>"$T_TMP/err"
+  t_check "argv is not echoed raw: $(printf %q "$args")" is_clean "$T_TMP/err"
+done
+printf 'recent_groups = ( { id = "123456"; label = "a\342\200\256b\302\233"; } );\n' >"$T_TMP/lab.cfg"
+chmod 600 "$T_TMP/lab.cfg"
+"$APP" --config "$T_TMP/lab.cfg" recent >"$T_TMP/out" 2>&1
+t_contains "recent shows the label" "a?b?" "$(cat "$T_TMP/out")"
+printf 'recent_groups = ( { id = "123456"; sent = "2026\033[31m"; } );\n' >"$T_TMP/sent.cfg"
+chmod 600 "$T_TMP/sent.cfg"
+"$APP" --config "$T_TMP/sent.cfg" recent >"$T_TMP/out" 2>&1
+t_check "a bad sent value is not echoed raw" is_clean "$T_TMP/out"
+
 t_done
