@@ -37,7 +37,9 @@ static const char usage_text[] =
 static const char options_text[] =
 "\n"
 "OPTIONS\n"
-"  --json              one JSON object per result (or row) on stdout\n"
+"  --json              one JSON object per result (or row) on stdout; usage\n"
+"                      and validation errors stay plain text on stderr (exit 2);\n"
+"                      not with --curl (exit 2)\n"
 "  --dry-run           check and print the requests; send nothing\n"
 "  --target ID, --kind group|participant, --limit N\n"
 "                      filter `history` (they go with no other command)\n"

@@ -92,6 +92,13 @@ int main(int argc, char **argv)
 		rc = open_tui(argc, orig);
 		goto out;
 	}
+	if (o.json && o.curl) {
+		/* A curl command is shell text: there is no JSON form worth having. */
+		cli_error("--json and --curl do not go together: --curl prints shell "
+			  "commands; use --json --dry-run for the requests as JSON");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (o.tui_group || o.tui_participant) {
 		cli_error("--group and --participant open the TUI; "
 			"they do not go with the command \"%s\"", o.argv[0]);

@@ -66,9 +66,17 @@ void output_result(const struct cli_opts *o, const struct job *j, const struct r
 		json_object_object_add(obj, "outcome", json_object_new_string(outcome_name(j->outcome)));
 		json_object_object_add(obj, "status", j->status ? json_object_new_int64(j->status) : NULL);
 		json_object_object_add(obj, "message", string_or_null(r ? r->message : NULL));
+		/* The cause and, when there is one, why we stopped there:
+		 * "503 Service Unavailable (...); gave up after 3 tries". */
+		char both[1024];
 		const char *error = why;
-		if (!error && r && j->outcome != JOB_OK)
+		if (r && j->outcome != JOB_OK) {
 			error = failure_text(r, buf, sizeof buf);
+			if (why) {
+				snprintf(both, sizeof both, "%s; %s", error, why);
+				error = both;
+			}
+		}
 		json_object_object_add(obj, "error", string_or_null(error));
 		char ms[32];
 		snprintf(ms, sizeof ms, "%.1f", j->elapsed_ms);

@@ -247,7 +247,7 @@ static void handle(struct runner *rn, struct job *j, struct result *r)
 	}
 	j->req_id = 0;
 	j->status = r->status;
-	j->elapsed_ms = r->elapsed_ms;
+	j->elapsed_ms += r->elapsed_ms;
 	/* Backoff for 5xx and transport failures: 0.5 s, then 1 s. */
 	double backoff = 500.0 * (double)(1 << (j->tries > 1 ? 1 : 0));
 	if (r->fail == FAIL_CANCELLED)

@@ -45,7 +45,7 @@ struct job {
 	int tries;
 	enum job_outcome outcome;
 	long status;         /* last HTTP status, 0 when none */
-	double elapsed_ms;   /* of the last try */
+	double elapsed_ms;   /* all tries together */
 	double ready_at;     /* monotonic ms before which a retry must not start */
 	double started_at;   /* monotonic ms the last try started */
 	long req_id;         /* engine id while in flight, else 0 */

@@ -189,4 +189,23 @@ chmod 600 "$T_TMP/sent.cfg"
 "$APP" --config "$T_TMP/sent.cfg" recent >"$T_TMP/out" 2>&1
 t_check "a bad sent value is not echoed raw" is_clean "$T_TMP/out"
 
+# ---- 10: --json says what really failed, over how many tries ------------------
+run --json --curl set group 123456 mhci
+t_eq "--json --curl is refused (exit 2)" 2 "$RC"
+t_eq "--json --curl prints nothing on stdout" "" "$OUT"
+sandbox_start --fail-rate 1 --delay-ms 100 || t_fail "failing sandbox starts"
+run --config "$T_TMP/fail.cfg" --json set group 123456 mhci
+t_eq "a request that keeps failing with 500 exits 3" 3 "$RC"
+read -r tries total err500 <<<"$(printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.readline())
+print(o["tries"], int(o["elapsed_ms"]), "yes" if o["error"].startswith("500 Internal Server Error") and "gave up after 3 tries" in o["error"] else "no:" + o["error"].replace(" ", "_"))')"
+t_eq "--json counts the tries" 3 "$tries"
+t_check "--json elapsed_ms is the total of 3 tries of 100 ms (${total})" test "$total" -ge 300
+t_eq "--json error names the real cause and the give-up" yes "$err500"
+sandbox_stop
+SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
+run --help
+t_contains "--help says usage errors stay text on stderr" "validation errors stay plain text on stderr" "$OUT"
+
 t_done
