@@ -116,6 +116,11 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 		}
 		while (len > 0 && is_blank((unsigned char)line[len - 1]))
 			line[--len] = '\0';
+		/* Editors on some systems start a UTF-8 file with a BOM. */
+		if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0) {
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
 		memset(&jobs[n], 0, sizeof jobs[n]);
 		int rc = parse_line(line, &jobs[n], err, sizeof err);
 		if (rc > 0) {
@@ -169,7 +174,7 @@ int cmd_batch(const struct cli_opts *o, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (n == 0) {
-		cli_error("%s holds no changes: nothing to send", name);
+		cli_say(stderr, "no changes in %s\n", name);
 		jobs_free(jobs, n);
 		return EXIT_OK;
 	}

@@ -52,6 +52,7 @@ struct session {
 	const char *base_url;    /* --base-url, else the config's */
 	char api_key[512 + 1];   /* --api-key-file, else the config's; "" = none */
 	char *history_path;      /* the audit log, or NULL when none can be found */
+	char key_source[600];    /* where the key came from, in words */
 	bool history_warned;
 };
 
@@ -60,6 +61,10 @@ struct session {
  * a key when none is set. Returns 0 or an exit code (message printed). */
 int session_open(struct session *s, const struct cli_opts *o, bool need_key);
 void session_close(struct session *s);
+
+/* After a 401: says which key was refused (masked) and where it came from,
+ * so the right place gets fixed. */
+void session_explain_401(const struct session *s);
 
 /* A new engine for the session, with --timeout and --jobs; NULL with a
  * message printed. */

@@ -262,6 +262,8 @@ int cmd_get(const struct cli_opts *o, int argc, char **argv)
 		return rc;
 	rc = kind == TARGET_GROUP ? show_group(o, &s, e, &t) : show_participant(o, &s, e, &t);
 	engine_free(e);
+	if (rc == EXIT_UNAUTHORISED)
+		session_explain_401(&s);
 	session_close(&s);
 	return rc;
 }

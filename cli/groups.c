@@ -93,6 +93,8 @@ int cmd_groups(const struct cli_opts *o, int argc, char **argv)
 		group_list_free(g, n);
 	}
 	engine_free(e);
+	if (rc == EXIT_UNAUTHORISED)
+		session_explain_401(&s);
 	session_close(&s);
 	return rc;
 }

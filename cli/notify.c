@@ -134,6 +134,8 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 		result_free(r);
 	}
 	engine_free(e);
+	if (rc == EXIT_UNAUTHORISED)
+		session_explain_401(&s);
 	session_close(&s);
 	return rc;
 }

@@ -6,23 +6,34 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "history.h"
 #include "secret.h"
 
 #define KEY_FILE_MAX 4096
 
-/* Reads a small file whole into buf (NUL-terminated). 0 or -1 with errno. */
+/* Reads a small regular file whole into buf (NUL-terminated). 0 or -1
+ * with errno (EISDIR, ENODEV for a FIFO, socket or device). */
 static int read_small_file(const char *path, char *buf, size_t len, struct stat *st)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang us. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	if (fstat(fileno(f), st) != 0) {
-		fclose(f);
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		int e = S_ISDIR(st->st_mode) ? EISDIR : ENODEV;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
 		return -1;
 	}
 	size_t n = fread(buf, 1, len - 1, f);
@@ -42,7 +53,9 @@ static int apply_key_file(struct session *s, const char *path)
 	struct stat st;
 	if (read_small_file(path, raw, sizeof raw, &st) != 0) {
 		cli_error("cannot read the key file %s: %s", path,
-			errno == EFBIG ? "larger than a key can be" : strerror(errno));
+			  errno == EFBIG ? "larger than a key can be" :
+			  errno == EISDIR ? "it is a directory" :
+			  errno == ENODEV ? "not a regular file" : strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (st.st_mode & (S_IRGRP | S_IROTH))
@@ -82,6 +95,13 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 		return EXIT_USAGE;
 	}
 	/* The key stays here, apart from the config: it is never saved. */
+	if (o->api_key_file)
+		snprintf(s->key_source, sizeof s->key_source, "--api-key-file %s", o->api_key_file);
+	else if (s->config->key_from == KEY_ENV)
+		snprintf(s->key_source, sizeof s->key_source, "OKAYA_API_KEY");
+	else
+		snprintf(s->key_source, sizeof s->key_source, "the config file %s",
+			 s->config->path ? s->config->path : "");
 	if (o->api_key_file) {
 		int rc = apply_key_file(s, o->api_key_file);
 		if (rc != 0) {
@@ -102,6 +122,14 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 		return EXIT_UNAUTHORISED;
 	}
 	return 0;
+}
+
+void session_explain_401(const struct session *s)
+{
+	char masked[32];
+	api_key_mask(s->api_key, masked, sizeof masked);
+	cli_error("the server refused the key %s from %s: check it there", masked,
+		  s->key_source);
 }
 
 void session_close(struct session *s)

@@ -208,4 +208,37 @@ SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 run --help
 t_contains "--help says usage errors stay text on stderr" "validation errors stay plain text on stderr" "$OUT"
 
+# ---- 12: small things ------------------------------------------------------------------
+OKAYA_API_KEY=wrong-key-12345 run --config "$T_TMP/w.cfg" set group 123456 mhci
+t_eq "a wrong key exits 4" 4 "$RC"
+t_contains "the 401 names the key source and shows it masked" "key ********2345 from OKAYA_API_KEY" "$ERR"
+t_lacks "the 401 never shows the key" "wrong-key-12345" "$OUT$ERR"
+printf 'bad-key-67890\n' >"$T_TMP/bad.key"
+chmod 600 "$T_TMP/bad.key"
+run --config "$T_TMP/w.cfg" --api-key-file "$T_TMP/bad.key" groups
+t_eq "a wrong key from a file exits 4" 4 "$RC"
+t_contains "the 401 names the key file" "from --api-key-file $T_TMP/bad.key" "$ERR"
+printf 'recent_max = 5;\napi_key = "cfg-key-24680";\n' >"$T_TMP/k.cfg"
+chmod 600 "$T_TMP/k.cfg"
+OKAYA_API_KEY= run --config "$T_TMP/k.cfg" set group 123456 mhci
+t_contains "the 401 names the config file" "key ********4680 from the config file $T_TMP/k.cfg" "$ERR"
+
+printf '\357\273\277group 123456 mhci\n' >"$T_TMP/bom.txt"
+run --config "$T_TMP/w.cfg" batch "$T_TMP/bom.txt"
+t_eq "a batch file starting with a UTF-8 BOM runs" 0 "$RC"
+printf '# nothing here\n\n' >"$T_TMP/empty.txt"
+run batch "$T_TMP/empty.txt"
+t_eq "an empty batch exits 0" 0 "$RC"
+t_eq "an empty batch says so on stderr" "no changes in $T_TMP/empty.txt" "$ERR"
+
+run --api-key-file "$T_TMP" set group 123456 mhci
+t_eq "--api-key-file on a directory exits 2" 2 "$RC"
+t_contains "--api-key-file on a directory says so" "is a directory" "$ERR"
+mkfifo "$T_TMP/key.fifo"
+timeout 5 "$APP" --base-url "$SANDBOX_URL" --api-key-file "$T_TMP/key.fifo" set group 123456 mhci \
+  >"$T_TMP/out" 2>"$T_TMP/err"
+RC=$?
+t_eq "--api-key-file on a FIFO exits 2 without blocking" 2 "$RC"
+t_contains "--api-key-file on a FIFO: not a regular file" "not a regular file" "$(cat "$T_TMP/err")"
+
 t_done
