@@ -18,7 +18,7 @@ ALL_PKGS     := $(sort $(PKGS_CORE) $(PKGS_TUI) $(PKGS_SANDBOX) $(PKGS_TEST))
 # The Debian packages behind those pkg-config names, plus what the tests run.
 DEB_PKGS := build-essential pkg-config libncurses-dev libcurl4-openssl-dev \
             libjson-c-dev libconfig-dev check libmicrohttpd-dev tmux curl \
-            hyperfine
+            hyperfine python3 openssl time procps
 
 ifeq ($(V),1)
 Q :=
