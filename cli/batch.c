@@ -64,7 +64,7 @@ static int parse_line(char *line, struct job *j, char *err, size_t errlen)
 	while (is_blank((unsigned char)*p))
 		p++;
 	if (*p == '\0') {
-		snprintf(err, errlen, "missing the flags (e.g. mhci,transcript; none clears them)");
+		snprintf(err, errlen, "%s", FLAGS_EMPTY_TEXT);
 		return -1;
 	}
 	if (level_parse(p, &j->level, err, errlen) != 0)
@@ -106,7 +106,7 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 			size_t ncap = cap ? cap * 2 : 256;
 			struct job *nj = realloc(jobs, ncap * sizeof *nj);
 			if (!nj) {
-				fprintf(stderr, "okaya-privacy: out of memory at line %d\n", lineno);
+				cli_error("out of memory at line %d", lineno);
 				jobs_free(jobs, n);
 				free(line);
 				return EXIT_USAGE;
@@ -116,6 +116,11 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 		}
 		while (len > 0 && is_blank((unsigned char)line[len - 1]))
 			line[--len] = '\0';
+		/* Editors on some systems start a UTF-8 file with a BOM. */
+		if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0) {
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
 		memset(&jobs[n], 0, sizeof jobs[n]);
 		int rc = parse_line(line, &jobs[n], err, sizeof err);
 		if (rc > 0) {
@@ -126,19 +131,19 @@ static int read_jobs(FILE *f, const char *name, struct job **out, size_t *n_out)
 			continue;
 bad_line:
 		if (++bad <= BATCH_ERRORS_SHOWN)
-			fprintf(stderr, "%s:%d: %s\n", name, lineno, err);
+			cli_say(stderr, "%s:%d: %s\n", name, lineno, err);
 	}
 	int read_error = ferror(f);
 	free(line);
 	if (read_error) {
-		fprintf(stderr, "okaya-privacy: cannot read %s: %s\n", name, strerror(errno));
+		cli_error("cannot read %s: %s", name, strerror(errno));
 		jobs_free(jobs, n);
 		return EXIT_USAGE;
 	}
 	if (bad) {
 		if (bad > BATCH_ERRORS_SHOWN)
 			fprintf(stderr, "... and %zu more bad lines\n", bad - BATCH_ERRORS_SHOWN);
-		fprintf(stderr, "okaya-privacy: %zu invalid %s in %s: nothing was sent\n", bad,
+		cli_error("%zu invalid %s in %s: nothing was sent", bad,
 			bad == 1 ? "line" : "lines", name);
 		jobs_free(jobs, n);
 		return EXIT_USAGE;
@@ -151,14 +156,14 @@ bad_line:
 int cmd_batch(const struct cli_opts *o, int argc, char **argv)
 {
 	if (argc != 2) {
-		fprintf(stderr, "okaya-privacy: usage: batch FILE|- (see: help batch)\n");
+		cli_error("usage: batch FILE|- (see: help batch)");
 		return EXIT_USAGE;
 	}
 	bool from_stdin = strcmp(argv[1], "-") == 0;
 	const char *name = from_stdin ? "<stdin>" : argv[1];
 	FILE *f = from_stdin ? stdin : fopen(argv[1], "r");
 	if (!f) {
-		fprintf(stderr, "okaya-privacy: cannot open %s: %s\n", name, strerror(errno));
+		cli_error("cannot open %s: %s", name, strerror(errno));
 		return EXIT_USAGE;
 	}
 	struct job *jobs = NULL;
@@ -169,7 +174,7 @@ int cmd_batch(const struct cli_opts *o, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (n == 0) {
-		fprintf(stderr, "okaya-privacy: %s holds no changes: nothing to send\n", name);
+		cli_say(stderr, "no changes in %s\n", name);
 		jobs_free(jobs, n);
 		return EXIT_OK;
 	}

@@ -4,6 +4,7 @@
 #define OKAYA_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "config.h"
 #include "engine.h"
 #include "exitcodes.h"
@@ -30,6 +31,13 @@ struct cli_opts {
 	char **argv;
 };
 
+/* say.c: formatted text whose every line goes through safe_text (controls,
+ * C1, bidi overrides and invalid UTF-8 replaced), for anything that quotes
+ * argv, the config file or the server. cli_error prefixes "okaya-privacy: "
+ * and ends the line, on stderr. */
+void cli_say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Parses argv with getopt_long (options may follow the command; "--" ends
  * them). Returns 0, or EXIT_USAGE after printing why on stderr. */
 int cli_parse_options(int argc, char **argv, struct cli_opts *o);
@@ -44,6 +52,7 @@ struct session {
 	const char *base_url;    /* --base-url, else the config's */
 	char api_key[512 + 1];   /* --api-key-file, else the config's; "" = none */
 	char *history_path;      /* the audit log, or NULL when none can be found */
+	char key_source[600];    /* where the key came from, in words */
 	bool history_warned;
 };
 
@@ -52,6 +61,10 @@ struct session {
  * a key when none is set. Returns 0 or an exit code (message printed). */
 int session_open(struct session *s, const struct cli_opts *o, bool need_key);
 void session_close(struct session *s);
+
+/* After a 401: says which key was refused (masked) and where it came from,
+ * so the right place gets fixed. */
+void session_explain_401(const struct session *s);
 
 /* A new engine for the session, with --timeout and --jobs; NULL with a
  * message printed. */

@@ -2,6 +2,9 @@
 #include "fetch.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include "safe_text.h"
 #include <time.h>
 #include "run.h"
 
@@ -84,7 +87,7 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 	char sum[512];
 	const char *outcome = fetch_outcome_name(fetch_exit_code(r));
 	if (!o->json) {
-		fprintf(stderr, "%s: %s: %s\n", outcome, what, result_summary(r, sum, sizeof sum));
+		cli_say(stderr, "%s: %s: %s\n", outcome, what, result_summary(r, sum, sizeof sum));
 		return;
 	}
 	struct json_object *obj = json_object_new_object();
@@ -111,11 +114,17 @@ void fetch_put_text(FILE *out, const char *s)
 
 void fetch_put_padded(FILE *out, const char *s, int width)
 {
-	int n = 0;
-	for (; s && *s; s++, n++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-	for (; n < width; n++)
+	/* Each input byte becomes at most 3 (U+FFFD): room for all of s. */
+	size_t len = s ? 3 * strlen(s) + 1 : 1;
+	char small[1024], *buf = len <= sizeof small ? small : malloc(len);
+	if (!buf)
+		return;
+	safe_text(s, buf, len);
+	fputs(buf, out);
+	for (int n = (int)strlen(buf); n < width; n++)
 		fputc(' ', out);
+	if (buf != small)
+		free(buf);
 }
 
 int fetch_open(struct session *s, struct engine **e, const struct cli_opts *o)

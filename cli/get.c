@@ -78,7 +78,7 @@ static int show_group(const struct cli_opts *o, struct session *s, struct engine
 			json_object_object_add(obj, "error", json_object_new_string(GROUP_MISSING));
 			fetch_print_json(obj);
 		} else {
-			fprintf(stderr, "refused: group %s: %s: %s\n", t->id, GROUP_MISSING,
+			cli_say(stderr, "refused: group %s: %s: %s\n", t->id, GROUP_MISSING,
 				GROUP_MISSING_WHY);
 		}
 	} else if (o->json) {
@@ -156,7 +156,7 @@ static int show_participant(const struct cli_opts *o, struct session *s, struct 
 	char err[512];
 	struct result *r = fetch_run(e, o, start_participant, t->id, true, err, sizeof err);
 	if (!r) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	int rc = fetch_exit_code(r);
@@ -167,13 +167,13 @@ static int show_participant(const struct cli_opts *o, struct session *s, struct 
 	if (rc != EXIT_OK) {
 		fetch_report_failure(o, what, t, r);
 		if (rc == EXIT_REFUSED && participant_id_unusual(t->id) && !o->quiet)
-			fprintf(stderr, "okaya-privacy: note: participant IDs from Okaya usually "
-				"begin with ok_\n");
+			cli_error("note: participant IDs from Okaya usually "
+				"begin with ok_");
 		result_free(r);
 		return rc;
 	}
 	if (participant_parse(r, &m, &n, err, sizeof err) != 0) {
-		fprintf(stderr, "failed: %s: %s\n", what, err);
+		cli_say(stderr, "failed: %s: %s\n", what, err);
 		result_free(r);
 		return EXIT_NO_ANSWER;
 	}
@@ -184,8 +184,8 @@ static int show_participant(const struct cli_opts *o, struct session *s, struct 
 	size_t ng = 0;
 	bool named = n > 0 && groups_fetch(e, o, false, &g, &ng) == EXIT_OK;
 	if (n > 0 && !named && !o->quiet)
-		fprintf(stderr, "okaya-privacy: note: GET /groups did not answer; group names "
-			"are not shown\n");
+		cli_error("note: GET /groups did not answer; group names "
+			"are not shown");
 	const struct recent *last = config_recent_find(s->config, TARGET_PARTICIPANT, t->id);
 	if (o->json) {
 		struct json_object *obj = json_object_new_object(), *arr = json_object_new_array();
@@ -238,19 +238,19 @@ static int print_reads(const struct cli_opts *o, const struct target *t)
 int cmd_get(const struct cli_opts *o, int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "okaya-privacy: usage: get group|participant ID (see: help get)\n");
+		cli_error("usage: get group|participant ID (see: help get)");
 		return EXIT_USAGE;
 	}
 	enum target_kind kind;
 	if (target_kind_parse(argv[1], &kind) != 0) {
-		fprintf(stderr, "okaya-privacy: \"%s\" is not a kind of target: use group or "
-			"participant\n", argv[1]);
+		cli_error("\"%s\" is not a kind of target: use group or "
+			"participant", argv[1]);
 		return EXIT_USAGE;
 	}
 	struct target t;
 	char err[512];
 	if (target_set(&t, kind, argv[2], err, sizeof err) != 0) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	if (o->dry_run || o->curl)
@@ -262,6 +262,8 @@ int cmd_get(const struct cli_opts *o, int argc, char **argv)
 		return rc;
 	rc = kind == TARGET_GROUP ? show_group(o, &s, e, &t) : show_participant(o, &s, e, &t);
 	engine_free(e);
+	if (rc == EXIT_UNAUTHORISED)
+		session_explain_401(&s);
 	session_close(&s);
 	return rc;
 }

@@ -22,7 +22,7 @@ int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
 	struct result *r = fetch_run(e, o, start_groups, NULL, true, err, sizeof err);
 	if (!r) {
 		if (report)
-			fprintf(stderr, "okaya-privacy: %s\n", err);
+			cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	int rc = fetch_exit_code(r);
@@ -32,7 +32,7 @@ int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
 	} else if (groups_parse(r, g, n, err, sizeof err) != 0) {
 		/* A 200 we cannot read is no usable answer. */
 		if (report)
-			fprintf(stderr, "failed: GET /groups: %s\n", err);
+			cli_say(stderr, "failed: GET /groups: %s\n", err);
 		rc = EXIT_NO_ANSWER;
 	}
 	result_free(r);
@@ -63,7 +63,7 @@ int cmd_groups(const struct cli_opts *o, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1) {
-		fprintf(stderr, "okaya-privacy: usage: groups (it takes no arguments)\n");
+		cli_error("usage: groups (it takes no arguments)");
 		return EXIT_USAGE;
 	}
 	struct session s;
@@ -93,6 +93,8 @@ int cmd_groups(const struct cli_opts *o, int argc, char **argv)
 		group_list_free(g, n);
 	}
 	engine_free(e);
+	if (rc == EXIT_UNAUTHORISED)
+		session_explain_401(&s);
 	session_close(&s);
 	return rc;
 }

@@ -86,35 +86,35 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1) {
-		fprintf(stderr, "okaya-privacy: usage: history [--target ID] [--kind group|"
-			"participant] [--limit N] [--json]\n");
+		cli_error("usage: history [--target ID] [--kind group|"
+			"participant] [--limit N] [--json]");
 		return EXIT_USAGE;
 	}
 	struct history_filter f = { .id = o->history_target, .limit = (size_t)o->history_limit };
 	if (o->history_kind) {
 		if (target_kind_parse(o->history_kind, &f.kind) != 0) {
-			fprintf(stderr, "okaya-privacy: --kind wants group or participant, not "
-				"\"%s\"\n", o->history_kind);
+			cli_error("--kind wants group or participant, not "
+				"\"%s\"", o->history_kind);
 			return EXIT_USAGE;
 		}
 		f.by_kind = true;
 	}
 	char *path = history_default_path();
 	if (!path) {
-		fprintf(stderr, "okaya-privacy: no history file: set OKAYA_HISTORY, "
-			"XDG_STATE_HOME or HOME\n");
+		cli_error("no history file: set OKAYA_HISTORY, "
+			"XDG_STATE_HOME or HOME");
 		return EXIT_USAGE;
 	}
 	struct history_entry *h;
 	size_t n, corrupt;
 	char err[512];
 	if (history_read(path, &f, &h, &n, &corrupt, err, sizeof err) != 0) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		free(path);
 		return EXIT_USAGE;
 	}
 	if (corrupt)
-		fprintf(stderr, "okaya-privacy: warning: %zu corrupt %s skipped in %s\n", corrupt,
+		cli_error("warning: %zu corrupt %s skipped in %s", corrupt,
 			corrupt == 1 ? "line" : "lines", path);
 	if (n == 0) {
 		if (!o->quiet)

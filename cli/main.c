@@ -2,6 +2,7 @@
  * a command acts and exits with a documented status (exitcodes.h). */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,8 @@ static int help(const struct cli_opts *o)
 		return EXIT_OK;
 	}
 	if (cli_help_command(topic) != 0) {
-		fprintf(stderr, "okaya-privacy: no command \"%s\"; the commands are set, batch, "
-			"recent, groups, get, notify, history, tui, help\n", topic);
+		cli_error("no command \"%s\"; the commands are set, batch, "
+			"recent, groups, get, notify, history, tui, help", topic);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -70,6 +71,10 @@ int main(int argc, char **argv)
 	if (!orig)
 		return EXIT_USAGE;
 	memcpy(orig, argv, ((size_t)argc + 1) * sizeof *orig);
+
+	/* A file size limit must fail the write (EFBIG), not kill us mid-save
+	 * and leave a temporary config holding the key behind. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	struct cli_opts o;
 	int rc = cli_parse_options(argc, argv, &o);
@@ -87,16 +92,23 @@ int main(int argc, char **argv)
 		rc = open_tui(argc, orig);
 		goto out;
 	}
+	if (o.json && o.curl) {
+		/* A curl command is shell text: there is no JSON form worth having. */
+		cli_error("--json and --curl do not go together: --curl prints shell "
+			  "commands; use --json --dry-run for the requests as JSON");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (o.tui_group || o.tui_participant) {
-		fprintf(stderr, "okaya-privacy: --group and --participant open the TUI; "
-			"they do not go with the command \"%s\"\n", o.argv[0]);
+		cli_error("--group and --participant open the TUI; "
+			"they do not go with the command \"%s\"", o.argv[0]);
 		rc = EXIT_USAGE;
 		goto out;
 	}
 	if ((o.history_target || o.history_kind || o.history_limit) &&
 	    strcmp(o.argv[0], "history") != 0) {
-		fprintf(stderr, "okaya-privacy: --target, --kind and --limit go with history, "
-			"not with \"%s\"\n", o.argv[0]);
+		cli_error("--target, --kind and --limit go with history, "
+			"not with \"%s\"", o.argv[0]);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -105,7 +117,7 @@ int main(int argc, char **argv)
 		if (strcmp(o.argv[0], commands[i].name) == 0)
 			rc = commands[i].run(&o, o.argc, o.argv);
 	if (rc < 0) {
-		fprintf(stderr, "okaya-privacy: unknown command \"%s\" (see --help)\n", o.argv[0]);
+		cli_error("unknown command \"%s\" (see --help)", o.argv[0]);
 		rc = EXIT_USAGE;
 	}
 out:

@@ -35,7 +35,7 @@ static void record(struct session *s, const struct target *t, const struct resul
 		history_entry_clear(&h);
 	}
 	if (rc != 0)
-		fprintf(stderr, "okaya-privacy: warning: the history could not be written (%s)\n",
+		cli_error("warning: the history could not be written (%s)",
 			err);
 }
 
@@ -91,27 +91,27 @@ static int print_request(const struct cli_opts *o, const struct target *t)
 int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "okaya-privacy: usage: notify group|participant ID "
-			"(see: help notify)\n");
+		cli_error("usage: notify group|participant ID "
+			"(see: help notify)");
 		return EXIT_USAGE;
 	}
 	enum target_kind kind;
 	if (target_kind_parse(argv[1], &kind) != 0) {
-		fprintf(stderr, "okaya-privacy: \"%s\" is not a kind of target: use group or "
-			"participant\n", argv[1]);
+		cli_error("\"%s\" is not a kind of target: use group or "
+			"participant", argv[1]);
 		return EXIT_USAGE;
 	}
 	struct target t;
 	char err[512];
 	if (target_set(&t, kind, argv[2], err, sizeof err) != 0) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	if (o->dry_run || o->curl)
 		return print_request(o, &t);
 	if (kind == TARGET_PARTICIPANT && participant_id_unusual(t.id) && !o->quiet)
-		fprintf(stderr, "okaya-privacy: note: participant IDs from Okaya usually begin "
-			"with ok_; sending to \"%s\" as it is\n", t.id);
+		cli_error("note: participant IDs from Okaya usually begin "
+			"with ok_; sending to \"%s\" as it is", t.id);
 	struct session s;
 	struct engine *e;
 	int rc = fetch_open(&s, &e, o);
@@ -119,7 +119,7 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 		return rc;
 	struct result *r = fetch_run(e, o, start_email, &t, false, err, sizeof err);
 	if (!r) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		rc = EXIT_USAGE;
 	} else {
 		record(&s, &t, r);
@@ -134,6 +134,8 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 		result_free(r);
 	}
 	engine_free(e);
+	if (rc == EXIT_UNAUTHORISED)
+		session_explain_401(&s);
 	session_close(&s);
 	return rc;
 }

@@ -45,7 +45,7 @@ static int number_arg(const char *name, const char *text, long min, long max, lo
 	errno = 0;
 	long v = strtol(text, &end, 10);
 	if (errno || end == text || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "okaya-privacy: %s wants a whole number from %ld to %ld, not \"%s\"\n",
+		cli_error("%s wants a whole number from %ld to %ld, not \"%s\"",
 			name, min, max, text);
 		return -1;
 	}
@@ -71,7 +71,16 @@ int cli_parse_options(int argc, char **argv, struct cli_opts *o)
 		case 'h': o->help = true; break;
 		case OPT_VERSION: o->version = true; break;
 		case OPT_CONFIG: o->config_path = optarg; break;
-		case OPT_BASE_URL: o->base_url = optarg; break;
+		case OPT_BASE_URL:
+			if (!*optarg) {
+				/* Not "use the default": an unset variable in a
+				 * script must not silently aim at production. */
+				cli_error("--base-url is empty: give a "
+					"URL such as https://api.okaya.me");
+				return EXIT_USAGE;
+			}
+			o->base_url = optarg;
+			break;
 		case OPT_KEY_FILE: o->api_key_file = optarg; break;
 		case OPT_GROUP: o->tui_group = optarg; break;
 		case OPT_PARTICIPANT: o->tui_participant = optarg; break;
@@ -98,18 +107,18 @@ int cli_parse_options(int argc, char **argv, struct cli_opts *o)
 			o->retry_cap_s = v;
 			break;
 		case OPT_API_KEY:
-			fprintf(stderr, "okaya-privacy: no option takes the API key itself (it would "
+			cli_error("no option takes the API key itself (it would "
 				"land in shell history and ps); use --api-key-file PATH, OKAYA_API_KEY "
-				"or the config file\n");
+				"or the config file");
 			return EXIT_USAGE;
 		case ':':
-			fprintf(stderr, "okaya-privacy: %s needs a value\n", argv[optind - 1]);
+			cli_error("%s needs a value", argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
 			if (optopt)
-				fprintf(stderr, "okaya-privacy: unknown option -%c (see --help)\n", optopt);
+				cli_error("unknown option -%c (see --help)", optopt);
 			else  /* never echo a value after '=': it might be a key */
-				fprintf(stderr, "okaya-privacy: unknown option %.*s (see --help)\n",
+				cli_error("unknown option %.*s (see --help)",
 					(int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 			return EXIT_USAGE;
 		}

@@ -66,9 +66,17 @@ void output_result(const struct cli_opts *o, const struct job *j, const struct r
 		json_object_object_add(obj, "outcome", json_object_new_string(outcome_name(j->outcome)));
 		json_object_object_add(obj, "status", j->status ? json_object_new_int64(j->status) : NULL);
 		json_object_object_add(obj, "message", string_or_null(r ? r->message : NULL));
+		/* The cause and, when there is one, why we stopped there:
+		 * "503 Service Unavailable (...); gave up after 3 tries". */
+		char both[1024];
 		const char *error = why;
-		if (!error && r && j->outcome != JOB_OK)
+		if (r && j->outcome != JOB_OK) {
 			error = failure_text(r, buf, sizeof buf);
+			if (why) {
+				snprintf(both, sizeof both, "%s; %s", error, why);
+				error = both;
+			}
+		}
 		json_object_object_add(obj, "error", string_or_null(error));
 		char ms[32];
 		snprintf(ms, sizeof ms, "%.1f", j->elapsed_ms);
@@ -80,19 +88,17 @@ void output_result(const struct cli_opts *o, const struct job *j, const struct r
 	if (o->quiet && j->outcome == JOB_OK)
 		return;
 	FILE *out = j->outcome == JOB_OK ? stdout : stderr;
-	char flags[128];
+	char flags[128], line[32] = "", ms[48] = "";
 	level_format(j->level, flags, sizeof flags);
 	if (j->line > 0)
-		fprintf(out, "line %d: ", j->line);
+		snprintf(line, sizeof line, "line %d: ", j->line);
 	const char *word = j->outcome == JOB_NOT_SENT ? "not sent" : outcome_name(j->outcome);
-	fprintf(out, "%s: %s %s <- %s", word, target_kind_name(j->kind), j->id, flags);
-	if (r)
-		fprintf(out, ": %s", result_summary(r, buf, sizeof buf));
-	if (why)
-		fprintf(out, " (%s)", why);
 	if (r && r->fail != FAIL_CANCELLED)
-		fprintf(out, " [%.0f ms%s]", j->elapsed_ms, j->tries > 1 ? ", retried" : "");
-	fputc('\n', out);
+		snprintf(ms, sizeof ms, " [%.0f ms%s]", j->elapsed_ms, j->tries > 1 ? ", retried" : "");
+	/* The ID and the server's words are outside text: cli_say cleans them. */
+	cli_say(out, "%s%s: %s %s <- %s%s%s%s%s%s%s\n", line, word, target_kind_name(j->kind), j->id,
+		flags, r ? ": " : "", r ? result_summary(r, buf, sizeof buf) : "",
+		why ? " (" : "", why ? why : "", why ? ")" : "", ms);
 }
 
 /* URL exactly as the engine builds it: base without trailing '/' + path. */
@@ -128,7 +134,7 @@ void output_call(const struct cli_opts *o, const char *base_url, const char *met
 {
 	char *url = path ? request_url(base_url, path) : NULL;
 	if (!url) {
-		fprintf(stderr, "okaya-privacy: out of memory\n");
+		cli_error("out of memory");
 		json_object_put(obj);
 		return;
 	}
@@ -169,7 +175,7 @@ void output_request(const struct cli_opts *o, const char *base_url, const struct
 	char *path = target_privacy_path(&t);
 	char *body = level_request_body(j->level);
 	if (!path || !body)
-		fprintf(stderr, "okaya-privacy: out of memory\n");
+		cli_error("out of memory");
 	else
 		output_call(o, base_url, "POST", path, body, j->line, o->json ? job_json(j) : NULL);
 	free(path);

@@ -28,15 +28,16 @@ static void print_one(const struct cli_opts *o, const struct recent *r)
 	}
 	if (r->when && localtime_r(&r->when, &tm))
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	printf("%-11s %-20s %-40s %s%s%s\n", target_kind_name(r->kind), r->id, flags, when,
-	       r->label ? "  " : "", r->label ? r->label : "");
+	/* IDs and labels come from the config file: cleaned like server text. */
+	cli_say(stdout, "%-11s %-20s %-40s %s%s%s\n", target_kind_name(r->kind), r->id, flags,
+		when, r->label ? "  " : "", r->label ? r->label : "");
 }
 
 int cmd_recent(const struct cli_opts *o, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1) {
-		fprintf(stderr, "okaya-privacy: usage: recent (it takes no arguments)\n");
+		cli_error("usage: recent (it takes no arguments)");
 		return EXIT_USAGE;
 	}
 	struct session s;

@@ -39,16 +39,29 @@ struct runner {
 	struct session *s;
 	const struct cli_opts *o;
 	struct job *jobs;
-	size_t n, next;          /* next job never started */
+	size_t n, next;          /* next job never looked at */
 	size_t *retry;           /* jobs waiting to be tried again, oldest first */
 	size_t n_retry;
 	size_t *inflight;        /* jobs in flight */
 	size_t n_inflight;
+	size_t *prev;            /* earlier job for the same target, or NO_JOB */
+	size_t *held;            /* jobs waiting for that earlier job to end */
+	size_t n_held;
 	double gate;             /* no new request before this (429) */
+	/* Adapting to a rate limit: the in-flight cap halves on each 429 and
+	 * grows by one per success up to --jobs; once a 429 was seen, starts
+	 * are also spaced pace_ms apart so held requests trickle out. */
+	size_t cap;
+	double pace_ms, last_start;
+	double *ok_times;        /* start times of recent successes (ring) */
+	size_t n_ok_times, ok_head;
 	bool progress, tty_out;
 	size_t done;
 	struct run_stats *st;
 };
+
+#define NO_JOB ((size_t)-1)
+#define OK_TIMES_MAX 256
 
 static void finish(struct runner *rn, struct job *j, enum job_outcome oc,
 		   const struct result *r, const char *why)
@@ -92,29 +105,101 @@ static void start_one(struct runner *rn, size_t idx)
 		rn->st->sent++;
 	j->tries++;
 	j->req_id = id;
+	j->started_at = run_now_ms();
+	rn->last_start = j->started_at;
 	rn->st->requests++;
 	rn->inflight[rn->n_inflight++] = idx;
 }
 
-/* Starts what the limits allow: retries that are due first, then new jobs. */
+/* True when an earlier line for the same target has not ended yet. */
+static bool waits_for_earlier(const struct runner *rn, size_t idx)
+{
+	size_t p = rn->prev[idx];
+	return p != NO_JOB && rn->jobs[p].outcome == JOB_PENDING;
+}
+
+/* The next job allowed to start now, taken off its queue; NO_JOB if none.
+ * Retries that are due first, then lines freed by an earlier line for their
+ * target, then new lines (a line behind such an earlier one is held). */
+static size_t take_startable(struct runner *rn, double now)
+{
+	for (size_t k = 0; k < rn->n_retry; k++) {
+		size_t idx = rn->retry[k];
+		if (rn->jobs[idx].ready_at > now)
+			continue;
+		memmove(rn->retry + k, rn->retry + k + 1, (rn->n_retry - k - 1) * sizeof *rn->retry);
+		rn->n_retry--;
+		return idx;
+	}
+	for (size_t k = 0; k < rn->n_held; k++) {
+		size_t idx = rn->held[k];
+		if (waits_for_earlier(rn, idx))
+			continue;
+		memmove(rn->held + k, rn->held + k + 1, (rn->n_held - k - 1) * sizeof *rn->held);
+		rn->n_held--;
+		return idx;
+	}
+	while (rn->next < rn->n) {
+		size_t idx = rn->next++;
+		if (!waits_for_earlier(rn, idx))
+			return idx;
+		rn->held[rn->n_held++] = idx;
+	}
+	return NO_JOB;
+}
+
+/* When the pacing allows the next start (monotonic ms). */
+static double paced_from(const struct runner *rn)
+{
+	double t = rn->last_start + rn->pace_ms;
+	return t > rn->gate ? t : rn->gate;
+}
+
+/* Starts what the limits allow. */
 static void start_more(struct runner *rn)
 {
-	double now = run_now_ms();
-	while (rn->n_inflight < (size_t)rn->o->jobs && now >= rn->gate) {
-		size_t k;
-		for (k = 0; k < rn->n_retry && rn->jobs[rn->retry[k]].ready_at > now; k++)
-			;
-		if (k < rn->n_retry) {
-			size_t idx = rn->retry[k];
-			memmove(rn->retry + k, rn->retry + k + 1, (rn->n_retry - k - 1) * sizeof *rn->retry);
-			rn->n_retry--;
-			start_one(rn, idx);
-		} else if (rn->next < rn->n) {
-			start_one(rn, rn->next++);
-		} else {
+	for (;;) {
+		double now = run_now_ms();
+		if (rn->n_inflight >= rn->cap || now < paced_from(rn))
 			break;
-		}
+		size_t idx = take_startable(rn, now);
+		if (idx == NO_JOB)
+			break;
+		start_one(rn, idx);
 	}
+}
+
+/* A success: the cap grows back, the pacing loosens a little. */
+static void on_success(struct runner *rn, const struct job *j)
+{
+	if (rn->cap < (size_t)rn->o->jobs)
+		rn->cap++;
+	rn->pace_ms *= 0.995; /* probe slowly for a lifted limit */
+	if (rn->pace_ms < 1.0)
+		rn->pace_ms = 0;
+	rn->ok_times[(rn->ok_head + rn->n_ok_times) % OK_TIMES_MAX] = j->started_at;
+	if (rn->n_ok_times < OK_TIMES_MAX)
+		rn->n_ok_times++;
+	else
+		rn->ok_head = (rn->ok_head + 1) % OK_TIMES_MAX;
+}
+
+/* A 429 asking to wait wait_ms: halve the cap, and space starts so that no
+ * more go out per wait_ms than the server accepted in the last wait_ms
+ * (with a tenth to spare), at least one. */
+static void on_rate_limited(struct runner *rn, double wait_ms)
+{
+	rn->cap = rn->cap > 1 ? rn->cap / 2 : 1;
+	if (wait_ms < 100)
+		wait_ms = 100;
+	double since = run_now_ms() - wait_ms;
+	size_t accepted = 0;
+	for (size_t k = 0; k < rn->n_ok_times; k++)
+		if (rn->ok_times[(rn->ok_head + k) % OK_TIMES_MAX] >= since)
+			accepted++;
+	double pace = wait_ms * 1.1 / (double)(accepted ? accepted : 1);
+	if (pace > rn->pace_ms)
+		rn->pace_ms = pace;
 }
 
 static bool retryable_failure(enum fail_kind f)
@@ -162,7 +247,7 @@ static void handle(struct runner *rn, struct job *j, struct result *r)
 	}
 	j->req_id = 0;
 	j->status = r->status;
-	j->elapsed_ms = r->elapsed_ms;
+	j->elapsed_ms += r->elapsed_ms;
 	/* Backoff for 5xx and transport failures: 0.5 s, then 1 s. */
 	double backoff = 500.0 * (double)(1 << (j->tries > 1 ? 1 : 0));
 	if (r->fail == FAIL_CANCELLED)
@@ -171,14 +256,22 @@ static void handle(struct runner *rn, struct job *j, struct result *r)
 		retry_or_fail(rn, j, r, backoff, false);
 	else if (r->fail != FAIL_NONE)
 		finish(rn, j, JOB_FAILED, r, NULL);
-	else if (r->status >= 200 && r->status < 300)
+	else if (r->status >= 200 && r->status < 300 && result_confirmed(r)) {
+		on_success(rn, j);
 		finish(rn, j, JOB_OK, r, NULL);
+	}
+	else if (r->status >= 200 && r->status < 300)
+		/* Not retried: the change may have been applied. */
+		finish(rn, j, JOB_FAILED, r, "unconfirmed: the server answered 200 but not "
+		       "with the API's success body");
 	else if (r->status == 401) {
 		rn->st->stopped = true;
 		finish(rn, j, JOB_UNAUTHORISED, r, NULL);
-	} else if (r->status == 429)
-		retry_or_fail(rn, j, r, r->retry_after_s >= 0 ? (double)r->retry_after_s * 1000.0
-							      : backoff, true);
+	} else if (r->status == 429) {
+		double wait = r->retry_after_s >= 0 ? (double)r->retry_after_s * 1000.0 : backoff;
+		on_rate_limited(rn, wait);
+		retry_or_fail(rn, j, r, wait, true);
+	}
 	else if (r->status >= 500)
 		retry_or_fail(rn, j, r, r->retry_after_s >= 0 ? (double)r->retry_after_s * 1000.0
 							      : backoff, false);
@@ -186,18 +279,22 @@ static void handle(struct runner *rn, struct job *j, struct result *r)
 		finish(rn, j, JOB_REFUSED, r, NULL);
 }
 
-/* Milliseconds until something of ours is due (a retry, the 429 gate), or -1. */
+/* Milliseconds until something of ours is due (a retry, the 429 gate, the
+ * pacing), or -1. Held lines wait for an answer, not for a time. */
 static int own_timeout(const struct runner *rn, bool may_start)
 {
-	if (!may_start || rn->n_inflight >= (size_t)rn->o->jobs)
+	if (!may_start || rn->n_inflight >= rn->cap)
 		return -1;
-	double now = run_now_ms(), due = -1;
+	double now = run_now_ms(), due = -1, from = paced_from(rn);
 	if (rn->next < rn->n)
-		due = rn->gate;
+		due = from;
+	for (size_t k = 0; k < rn->n_held && due < 0; k++)
+		if (!waits_for_earlier(rn, rn->held[k]))
+			due = from;
 	for (size_t k = 0; k < rn->n_retry; k++) {
 		double t = rn->jobs[rn->retry[k]].ready_at;
-		if (t < rn->gate)
-			t = rn->gate;
+		if (t < from)
+			t = from;
 		if (due < 0 || t < due)
 			due = t;
 	}
@@ -219,7 +316,7 @@ static void loop(struct runner *rn)
 		}
 		if (may_start)
 			start_more(rn);
-		bool more = may_start && (rn->next < rn->n || rn->n_retry > 0);
+		bool more = may_start && (rn->next < rn->n || rn->n_retry > 0 || rn->n_held > 0);
 		if (rn->n_inflight == 0 && !more)
 			break;
 		int timeout = -1;
@@ -251,6 +348,50 @@ static void loop(struct runner *rn)
 	rn->n_retry = 0;
 }
 
+static void runner_free(struct runner *rn)
+{
+	free(rn->retry);
+	free(rn->held);
+	free(rn->prev);
+	free(rn->inflight);
+	free(rn->ok_times);
+}
+
+/* Orders job indexes by target, then by position. */
+static const struct job *sort_jobs;
+static int by_target(const void *a, const void *b)
+{
+	const struct job *x = &sort_jobs[*(const size_t *)a], *y = &sort_jobs[*(const size_t *)b];
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	int c = strcmp(x->id, y->id);
+	if (c)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/* prev[i]: the nearest earlier job with the same (kind, id), or NO_JOB, so
+ * that lines for one target are applied in file order. */
+static int link_same_targets(const struct job *jobs, size_t n, size_t *prev)
+{
+	size_t *order = malloc((n ? n : 1) * sizeof *order);
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_jobs = jobs;
+	qsort(order, n, sizeof *order, by_target);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		prev[i] = NO_JOB;
+		if (k > 0 && jobs[order[k - 1]].kind == jobs[i].kind &&
+		    strcmp(jobs[order[k - 1]].id, jobs[i].id) == 0)
+			prev[i] = order[k - 1];
+	}
+	free(order);
+	return 0;
+}
+
 void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
 	      struct job *jobs, size_t n, bool progress, struct run_stats *st)
 {
@@ -260,12 +401,16 @@ void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
 		.e = e, .s = s, .o = o, .jobs = jobs, .n = n, .st = st,
 		.progress = progress, .tty_out = isatty(STDOUT_FILENO),
 	};
+	rn.cap = (size_t)o->jobs;
 	rn.retry = calloc(n ? n : 1, sizeof *rn.retry);
+	rn.held = calloc(n ? n : 1, sizeof *rn.held);
+	rn.prev = calloc(n ? n : 1, sizeof *rn.prev);
 	rn.inflight = calloc((size_t)o->jobs, sizeof *rn.inflight);
-	if (!rn.retry || !rn.inflight) {
-		fprintf(stderr, "okaya-privacy: out of memory\n");
-		free(rn.retry);
-		free(rn.inflight);
+	rn.ok_times = calloc(OK_TIMES_MAX, sizeof *rn.ok_times);
+	if (!rn.retry || !rn.held || !rn.prev || !rn.inflight || !rn.ok_times ||
+	    link_same_targets(jobs, n, rn.prev) != 0) {
+		cli_error("out of memory");
+		runner_free(&rn);
 		return;
 	}
 
@@ -292,6 +437,5 @@ void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
 
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	free(rn.retry);
-	free(rn.inflight);
+	runner_free(&rn);
 }

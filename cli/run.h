@@ -3,7 +3,11 @@
  *
  * Retry rules: 429 waits for Retry-After (seconds or HTTP date, as the
  * engine parsed it) unless it exceeds --max-wait, and holds back every new
- * request until then (the limit is the server's, not one line's); 5xx and
+ * request until then (the limit is the server's, not one line's). Each 429
+ * also halves the in-flight cap (min 1; one back per success, up to --jobs)
+ * and spaces later starts to what the server accepted, so held requests go
+ * out gradually rather than all at once. Lines for the same (kind, id) run
+ * in file order: one waits while an earlier one is in flight or waiting. 5xx and
  * transport failures wait 0.5 s, then 1 s; at most RUN_MAX_TRIES tries. 400
  * and 401 are never retried; a 401 stops the run (the key is wrong for all).
  * First Ctrl-C: start nothing new, let in-flight requests finish. Second:
@@ -18,6 +22,9 @@
 #include "target.h"
 
 #define RUN_MAX_TRIES 3
+
+/* Refusal of an empty FLAGS (set "" or a batch line without flags). */
+#define FLAGS_EMPTY_TEXT "FLAGS is empty: write none to clear the level"
 
 enum job_outcome {
 	JOB_PENDING = 0,   /* not finished (never started, or waiting to retry) */
@@ -38,8 +45,9 @@ struct job {
 	int tries;
 	enum job_outcome outcome;
 	long status;         /* last HTTP status, 0 when none */
-	double elapsed_ms;   /* of the last try */
+	double elapsed_ms;   /* all tries together */
 	double ready_at;     /* monotonic ms before which a retry must not start */
+	double started_at;   /* monotonic ms the last try started */
 	long req_id;         /* engine id while in flight, else 0 */
 };
 

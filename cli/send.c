@@ -50,6 +50,8 @@ int run_command(const struct cli_opts *o, struct job *jobs, size_t n, bool batch
 		session_save(&s);
 	if (batch || st.interrupted)
 		output_summary(o, &st);
+	if (st.unauthorised)
+		session_explain_401(&s);
 	session_close(&s);
 	return exit_code(&st, jobs, batch);
 }

@@ -6,23 +6,34 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "history.h"
 #include "secret.h"
 
 #define KEY_FILE_MAX 4096
 
-/* Reads a small file whole into buf (NUL-terminated). 0 or -1 with errno. */
+/* Reads a small regular file whole into buf (NUL-terminated). 0 or -1
+ * with errno (EISDIR, ENODEV for a FIFO, socket or device). */
 static int read_small_file(const char *path, char *buf, size_t len, struct stat *st)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang us. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	if (fstat(fileno(f), st) != 0) {
-		fclose(f);
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		int e = S_ISDIR(st->st_mode) ? EISDIR : ENODEV;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
 		return -1;
 	}
 	size_t n = fread(buf, 1, len - 1, f);
@@ -41,18 +52,20 @@ static int apply_key_file(struct session *s, const char *path)
 	char raw[KEY_FILE_MAX + 1];
 	struct stat st;
 	if (read_small_file(path, raw, sizeof raw, &st) != 0) {
-		fprintf(stderr, "okaya-privacy: cannot read the key file %s: %s\n", path,
-			errno == EFBIG ? "larger than a key can be" : strerror(errno));
+		cli_error("cannot read the key file %s: %s", path,
+			  errno == EFBIG ? "larger than a key can be" :
+			  errno == EISDIR ? "it is a directory" :
+			  errno == ENODEV ? "not a regular file" : strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (st.st_mode & (S_IRGRP | S_IROTH))
-		fprintf(stderr, "okaya-privacy: warning: the key file %s is readable by other "
-			"users; fix it with: chmod 600 %s\n", path, path);
+		cli_error("warning: the key file %s is readable by other "
+			"users; fix it with: chmod 600 %s", path, path);
 	char err[256];
 	int rc = api_key_clean(raw, s->api_key, sizeof s->api_key, err, sizeof err);
 	explicit_bzero(raw, sizeof raw);
 	if (rc != 0) {
-		fprintf(stderr, "okaya-privacy: the key file %s: %s\n", path, err);
+		cli_error("the key file %s: %s", path, err);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -64,16 +77,31 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 	memset(s, 0, sizeof *s);
 	s->config = config_load(o->config_path, err, sizeof err);
 	if (!s->config) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	char warn[512];
 	if (config_permission_warning(s->config, warn, sizeof warn))
-		fprintf(stderr, "okaya-privacy: warning: %s\n", warn);
+		cli_error("warning: %s", warn);
 	s->base_url = o->base_url ? o->base_url : s->config->base_url;
 	if (!s->base_url || !*s->base_url)
 		s->base_url = DEFAULT_BASE_URL;
+	/* Checked here too, not only by the engine: --dry-run and --curl
+	 * print requests to this URL without making one. */
+	if ((need_key || o->dry_run || o->curl) &&
+	    engine_base_url_check(s->base_url, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		session_close(s);
+		return EXIT_USAGE;
+	}
 	/* The key stays here, apart from the config: it is never saved. */
+	if (o->api_key_file)
+		snprintf(s->key_source, sizeof s->key_source, "--api-key-file %s", o->api_key_file);
+	else if (s->config->key_from == KEY_ENV)
+		snprintf(s->key_source, sizeof s->key_source, "OKAYA_API_KEY");
+	else
+		snprintf(s->key_source, sizeof s->key_source, "the config file %s",
+			 s->config->path ? s->config->path : "");
 	if (o->api_key_file) {
 		int rc = apply_key_file(s, o->api_key_file);
 		if (rc != 0) {
@@ -85,7 +113,7 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 	}
 	s->history_path = history_default_path();
 	if (need_key && s->api_key[0] == '\0') {
-		fprintf(stderr,
+		cli_say(stderr,
 			"okaya-privacy: no API key configured. Put one in %s as\n"
 			"    api_key = \"...\";\n"
 			"(chmod 600 that file), or export OKAYA_API_KEY, or pass --api-key-file PATH.\n",
@@ -94,6 +122,14 @@ int session_open(struct session *s, const struct cli_opts *o, bool need_key)
 		return EXIT_UNAUTHORISED;
 	}
 	return 0;
+}
+
+void session_explain_401(const struct session *s)
+{
+	char masked[32];
+	api_key_mask(s->api_key, masked, sizeof masked);
+	cli_error("the server refused the key %s from %s: check it there", masked,
+		  s->key_source);
 }
 
 void session_close(struct session *s)
@@ -117,7 +153,7 @@ struct engine *session_engine(const struct session *s, const struct cli_opts *o)
 	char err[512];
 	struct engine *e = engine_new(&eo, err, sizeof err);
 	if (!e)
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 	return e;
 }
 
@@ -125,8 +161,8 @@ void session_save(struct session *s)
 {
 	char err[512];
 	if (config_save(s->config, err, sizeof err) != 0)
-		fprintf(stderr, "okaya-privacy: warning: the change was made, but the recent "
-			"list could not be saved: %s\n", err);
+		cli_error("warning: the change was made, but the recent "
+			"list could not be saved: %s", err);
 }
 
 void session_record(struct session *s, const struct target *t, level_t level,
@@ -145,8 +181,8 @@ void session_record(struct session *s, const struct target *t, level_t level,
 		snprintf(err, sizeof err, "out of memory");
 	}
 	if (rc != 0) {
-		fprintf(stderr, "okaya-privacy: warning: the history could not be written "
-			"(%s); the changes are still sent\n", err);
+		cli_error("warning: the history could not be written "
+			"(%s); the changes are still sent", err);
 		s->history_warned = true;
 	}
 }

@@ -27,8 +27,8 @@ static char *join_words(int argc, char **argv)
 int cmd_set(const struct cli_opts *o, int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "okaya-privacy: usage: set group|participant ID FLAGS "
-			"(FLAGS: e.g. mhci,transcript, or none, or all; see: help set)\n");
+		cli_error("usage: set group|participant ID FLAGS "
+			"(FLAGS: e.g. mhci,transcript, or none, or all; see: help set)");
 		return EXIT_USAGE;
 	}
 	struct job job;
@@ -37,17 +37,24 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 	char err[512];
 	enum target_kind kind;
 	if (target_kind_parse(argv[1], &kind) != 0) {
-		fprintf(stderr, "okaya-privacy: \"%s\" is not a kind of target: use group or "
-			"participant\n", argv[1]);
+		cli_error("\"%s\" is not a kind of target: use group or "
+			"participant", argv[1]);
 		return EXIT_USAGE;
 	}
 	if (target_set(&target, kind, argv[2], err, sizeof err) != 0) {
-		fprintf(stderr, "okaya-privacy: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	char *flags = join_words(argc - 3, argv + 3);
+	if (flags && flags[strspn(flags, " \t")] == '\0') {
+		/* level_parse reads "" as no flags: an empty argument from a
+		 * script's unset variable must not clear the level. */
+		cli_error("%s", FLAGS_EMPTY_TEXT);
+		free(flags);
+		return EXIT_USAGE;
+	}
 	if (!flags || level_parse(flags, &job.level, err, sizeof err) != 0) {
-		fprintf(stderr, "okaya-privacy: %s\n", flags ? err : "out of memory");
+		cli_error("%s", flags ? err : "out of memory");
 		free(flags);
 		return EXIT_USAGE;
 	}
@@ -55,7 +62,7 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 	job.kind = kind;
 	job.id = target.id;
 	if (kind == TARGET_PARTICIPANT && participant_id_unusual(job.id) && !o->quiet)
-		fprintf(stderr, "okaya-privacy: note: participant IDs from Okaya usually begin "
-			"with ok_; sending \"%s\" as it is\n", job.id);
+		cli_error("note: participant IDs from Okaya usually begin "
+			"with ok_; sending \"%s\" as it is", job.id);
 	return run_command(o, &job, 1, false);
 }

@@ -21,6 +21,16 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 /* ---- requests ------------------------------------------------------------ */
 
+bool result_confirmed(const struct result *r)
+{
+	if (!r || r->fail != FAIL_NONE || r->status < 200 || r->status > 299 || !r->json)
+		return false;
+	struct json_object *m;
+	return json_object_is_type(r->json, json_type_object) &&
+	       json_object_object_get_ex(r->json, "message", &m) &&
+	       json_object_is_type(m, json_type_string);
+}
+
 long api_set_privacy(struct engine *e, const struct target *t, level_t level,
 		     void *tag, char *err, size_t errlen)
 {

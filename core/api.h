@@ -9,6 +9,11 @@
 #include "flags.h"
 #include "target.h"
 
+/* True when r is the API's success answer to a POST: a 2xx status and a
+ * JSON object body with a "message" string. A 2xx without it (a proxy's
+ * page, a cut body) does not prove the change was applied. */
+bool result_confirmed(const struct result *r);
+
 /* POST /configure/{groups|participants}/{id}/privacy */
 long api_set_privacy(struct engine *e, const struct target *t, level_t level,
 		     void *tag, char *err, size_t errlen);

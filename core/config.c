@@ -601,6 +601,7 @@ struct config *config_load(const char *path, char *err, size_t errlen)
 		config_free(c);
 		return NULL;
 	}
+	config_journal_reset(c);
 	return c;
 }
 
@@ -617,6 +618,7 @@ void config_free(struct config *c)
 		return;
 	struct config_priv *p = config_priv(c);
 	if (p) {
+		config_journal_reset(c);
 		config_destroy(&p->tree);
 		free(p->file_base_url);
 		/* The key does not linger in freed memory. */
@@ -641,6 +643,7 @@ int config_set_api_key(struct config *c, const char *raw, char *err, size_t errl
 		return -1;
 	memcpy(p->file_key, key, sizeof key);
 	memset(key, 0, sizeof key);
+	p->key_set = true;
 	if (c->key_from != KEY_ENV) {
 		snprintf(c->api_key, sizeof c->api_key, "%s", p->file_key);
 		c->key_from = p->file_key[0] ? KEY_FILE : KEY_NONE;
@@ -669,6 +672,7 @@ int config_set_base_url(struct config *c, const char *url, char *err, size_t err
 	}
 	free(p->file_base_url);
 	p->file_base_url = clean;
+	p->base_url_set = true;
 	return 0;
 }
 
@@ -715,6 +719,45 @@ int config_permission_warning(const struct config *c, char *buf, size_t len)
 	return 1;
 }
 
+/* ---- journal ----------------------------------------------------------- */
+
+void config_journal_reset(struct config *c)
+{
+	struct config_priv *p = config_priv(c);
+	for (size_t i = 0; i < p->n_journal; i++)
+		free(p->journal[i].label);
+	free(p->journal);
+	p->journal = NULL;
+	p->n_journal = 0;
+	p->key_set = p->base_url_set = false;
+	p->loaded_timeout_s = c->timeout_s;
+	p->loaded_connect_timeout_s = c->connect_timeout_s;
+	p->loaded_review = c->review;
+	p->loaded_recent_max = c->recent_max;
+}
+
+/* Appends a change; label is copied. -1 when out of memory. */
+static int journal_add(struct config *c, enum journal_op op, enum target_kind kind,
+		       const char *id, level_t level, time_t when, const char *label)
+{
+	struct config_priv *p = config_priv(c);
+	struct journal_entry *j = realloc(p->journal, (p->n_journal + 1) * sizeof *j);
+	if (!j)
+		return -1;
+	p->journal = j;
+	j = &j[p->n_journal];
+	memset(j, 0, sizeof *j);
+	if (label && *label && !(j->label = strdup(label)))
+		return -1;
+	j->op = op;
+	j->kind = kind;
+	snprintf(j->id, sizeof j->id, "%s", id);
+	j->level = level;
+	j->when = when;
+	p->n_journal++;
+	return 0;
+}
+
 /* ---- recent targets --------------------------------------------------- */
 
 static struct recent **recent_list(struct config *c, enum target_kind kind, size_t **n)
@@ -756,6 +799,8 @@ int config_recent_touch(struct config *c, enum target_kind kind, const char *id,
 	if (!grown)
 		return -1;
 	*list = grown;
+	if (journal_add(c, JOURNAL_TOUCH, kind, t.id, level, when, NULL) != 0)
+		return -1;
 
 	struct recent entry;
 	long at = recent_index(grown, *n, t.id);
@@ -792,7 +837,7 @@ int config_recent_forget(struct config *c, enum target_kind kind, const char *id
 	size_t *n;
 	struct recent **list = recent_list(c, kind, &n);
 	long at = id ? recent_index(*list, *n, id) : -1;
-	if (at < 0)
+	if (at < 0 || journal_add(c, JOURNAL_FORGET, kind, id, 0, 0, NULL) != 0)
 		return -1;
 	free((*list)[at].label);
 	memmove(&(*list)[at], &(*list)[at + 1], (*n - (size_t)at - 1) * sizeof **list);
@@ -815,6 +860,10 @@ int config_recent_set_label(struct config *c, enum target_kind kind, const char 
 		copy = strdup(label);
 		if (!copy)
 			return -1;
+	}
+	if (journal_add(c, JOURNAL_LABEL, kind, id, 0, 0, copy) != 0) {
+		free(copy);
+		return -1;
 	}
 	free((*list)[at].label);
 	(*list)[at].label = copy;

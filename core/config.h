@@ -68,7 +68,15 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 void config_free(struct config *c);
 
 /* Writes the file atomically. On failure the old file is byte-identical and
- * err says why. Environment overrides are not written. */
+ * err says why. Environment overrides are not written.
+ * Under an exclusive lock (flock on the file's directory) it re-reads the
+ * file as it is now and replays onto it only what this run changed: recent
+ * touches, forgets and labels, the key and base URL set through the
+ * setters, and the plain fields that differ from what was read. So two runs
+ * saving at once keep each other's entries and an edit made meanwhile (a
+ * rotated key) survives. c then holds that merged state: pointers into its
+ * recent lists taken before the call are invalid after it. A file that no
+ * longer loads is left alone and the save fails. */
 int config_save(struct config *c, char *err, size_t errlen);
 
 /* Sets the key to store in the file (cleaned with api_key_clean). An

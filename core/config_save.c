@@ -5,11 +5,14 @@
 #include "atomic_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* libconfig cannot keep comments, so the file says so at the top. */
 static const char file_banner[] =
@@ -251,37 +254,70 @@ static char *dir_part(const char *path)
 	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
+/* Takes the exclusive save lock: flock on the file's directory, so no lock
+ * file is left lying about. Returns the descriptor, or -1 with errno. */
+static int lock_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* Under the lock: the file as it is now, this run's changes on top, then
+ * one atomic write. Two runs saving at once both keep their entries, and
+ * an edit made while we ran is not reverted. */
 int config_save(struct config *c, char *err, size_t errlen)
 {
 	char msg[512];
 	if (check_ranges(c, err, errlen) != 0)
 		return -1;
-	if (update_tree(c) != 0) {
-		snprintf(err, errlen, "cannot save %s: out of memory", c->path);
-		return -1;
-	}
-	char *buf = NULL;
-	size_t len = 0;
-	if (serialize(c, &buf, &len) != 0) {
-		snprintf(err, errlen, "cannot save %s: out of memory", c->path);
-		return -1;
-	}
 	char *target = save_target(c->path);
 	char *dir = target ? dir_part(target) : NULL;
-	int rc = -1;
-	if (!target || !dir)
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = -1, lock = -1;
+	if (!target || !dir) {
 		snprintf(err, errlen, "cannot save %s: out of memory", c->path);
-	else if (dir_make_parents(dir, 0700, msg, sizeof msg) != 0)
-		snprintf(err, errlen, "cannot save %s: %s", c->path, msg);
-	else if (atomic_file_write(target, buf, len, 0600, msg, sizeof msg) != 0)
-		snprintf(err, errlen, "cannot save %s: %s", c->path, msg);
-	else {
-		c->exists = true;
-		rc = 0;
+		goto out;
 	}
-	/* The buffer holds the key in clear. */
-	memset(buf, 0, len);
-	free(buf);
+	if (dir_make_parents(dir, 0700, msg, sizeof msg) != 0) {
+		snprintf(err, errlen, "cannot save %s: %s", c->path, msg);
+		goto out;
+	}
+	if ((lock = lock_dir(dir)) < 0) {
+		snprintf(err, errlen, "cannot save %s: cannot lock %s: %s", c->path, dir,
+			 strerror(errno));
+		goto out;
+	}
+	if (config_merge_fresh(c, err, errlen) != 0)
+		goto out;
+	if (update_tree(c) != 0 || serialize(c, &buf, &len) != 0) {
+		snprintf(err, errlen, "cannot save %s: out of memory", c->path);
+		goto out;
+	}
+	if (atomic_file_write(target, buf, len, 0600, msg, sizeof msg) != 0) {
+		snprintf(err, errlen, "cannot save %s: %s", c->path, msg);
+		goto out;
+	}
+	c->exists = true;
+	config_journal_reset(c);
+	rc = 0;
+out:
+	if (lock >= 0)
+		close(lock);     /* releases the flock */
+	if (buf) {           /* it holds the key in clear */
+		memset(buf, 0, len);
+		free(buf);
+	}
 	free(target);
 	free(dir);
 	return rc;

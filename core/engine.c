@@ -217,6 +217,20 @@ static int parse_base_url(const char *url, struct parsed_opts *p, char *err, siz
 		set_err(err, errlen, "no base URL configured");
 		return -1;
 	}
+	/* Whatever curl's version tolerates: a blank, CR/LF or other control
+	 * byte in a URL is a mistake or an attempt at header injection. */
+	for (const unsigned char *c = (const unsigned char *)url; *c; c++) {
+		if (*c <= 0x20 || *c == 0x7f) {
+			set_err(err, errlen, "base URL must not contain blanks or control characters");
+			return -1;
+		}
+		/* Non-ASCII could hide a bidi override in what we print. */
+		if (*c >= 0x80) {
+			set_err(err, errlen, "base URL must be plain ASCII (write an international "
+				"host name in its xn-- form)");
+			return -1;
+		}
+	}
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *query = NULL, *frag = NULL;
 	int rc = -1;
@@ -260,6 +274,15 @@ out:
 	curl_free(query);
 	curl_free(frag);
 	curl_url_cleanup(u);
+	return rc;
+}
+
+int engine_base_url_check(const char *url, char *err, size_t errlen)
+{
+	struct parsed_opts p;
+	memset(&p, 0, sizeof p);
+	int rc = parse_base_url(url, &p, err, errlen);
+	parsed_free(&p);
 	return rc;
 }
 
@@ -543,15 +566,21 @@ static long retry_after(CURL *c)
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (*v >= '0' && *v <= '9') {
-		char *end;
-		long s = strtol(v, &end, 10);
-		return (*end == '\0' || *end == ' ') && s >= 0 ? s : -1;
+		/* Digits only, clamped while reading: a huge value must not
+		 * overflow into nonsense (strtol would saturate at LONG_MAX). */
+		long s = 0;
+		for (; *v >= '0' && *v <= '9'; v++)
+			if (s < RETRY_AFTER_MAX_S)
+				s = s * 10 + (*v - '0');
+		return *v == '\0' || *v == ' ' ? (s > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : s) : -1;
 	}
 	time_t when = curl_getdate(v, NULL);
 	if (when == (time_t)-1)
 		return -1;
 	time_t t = time(NULL);
-	return when > t ? (long)(when - t) : 0;
+	if (when <= t)
+		return 0;
+	return when - t > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : (long)(when - t);
 }
 
 static void describe_transport(struct engine *e, struct xfer *x, CURLcode rc, struct result *r)

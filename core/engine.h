@@ -23,6 +23,7 @@
 struct json_object;
 
 #define RESPONSE_BODY_MAX (1024 * 1024) /* bytes kept of a body; the rest is cut */
+#define RETRY_AFTER_MAX_S 86400L        /* a longer Retry-After reads as this */
 
 enum fail_kind {
 	FAIL_NONE = 0,   /* an HTTP response arrived (any status) */
@@ -41,14 +42,16 @@ struct result {
 	char *fail_text;        /* plain words when fail != FAIL_NONE, else NULL */
 	long status;            /* HTTP status, 0 when no response */
 	char *message;          /* the server's "message" string, or NULL */
-	char *error;            /* the server's "error" string, or NULL;
-				 * control characters in both become '?' */
+	char *error;            /* the server's "error" string, or NULL; both
+				 * valid UTF-8 (bad bytes as U+FFFD) with C0,
+				 * DEL and C1 controls as '?' */
 	char *body;             /* raw body, NUL-terminated; never NULL */
 	size_t body_len;
 	bool body_truncated;    /* cut at RESPONSE_BODY_MAX */
 	char *content_type;     /* or NULL */
 	struct json_object *json; /* parsed body when it was JSON, else NULL */
-	long retry_after_s;     /* from Retry-After (seconds or HTTP date), -1 if none */
+	long retry_after_s;     /* from Retry-After (seconds or HTTP date), -1 if
+				 * none; at most RETRY_AFTER_MAX_S */
 	double elapsed_ms;
 	char *method;           /* "POST" */
 	char *path;             /* as requested, e.g. "/configure/groups/1/privacy" */
@@ -74,6 +77,11 @@ struct engine_opts {
 };
 
 struct engine;
+
+/* Checks a base URL exactly as engine_new does (http or https, a host, no
+ * query, fragment, blank, control character or non-ASCII byte), for front ends that print
+ * requests without sending them. 0, or -1 with a message. */
+int engine_base_url_check(const char *url, char *err, size_t errlen);
 
 /* Returns NULL with a message when the options are unusable (bad base URL,
  * key with a control character). The engine copies what it keeps. */

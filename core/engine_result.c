@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <json-c/json.h>
 #include "engine_result.h"
+#include "safe_text.h"
 
 void result_free(struct result *r)
 {
@@ -25,16 +26,7 @@ void result_free(struct result *r)
 
 char *text_clean_dup(const char *s, size_t max)
 {
-	size_t n = strnlen(s, max);
-	char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	out[n] = '\0';
-	return out;
+	return utf8_clean_dup(s, max);
 }
 
 /* True when the content type names JSON ("application/json", "...+json"). */

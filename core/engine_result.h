@@ -9,8 +9,9 @@
  * A body that is not JSON (HTML, text, empty, cut) leaves them NULL. */
 void result_parse_body(struct result *r);
 
-/* A malloc'd copy of at most max bytes of s with control characters replaced
- * by '?', so text from the server cannot drive a terminal. NULL on ENOMEM. */
+/* A malloc'd copy of at most max bytes of s made valid UTF-8 (invalid bytes
+ * as U+FFFD) with C0, DEL and C1 controls as '?' (utf8_clean_dup), so text
+ * from the server is fit for JSON and the history. NULL on ENOMEM. */
 char *text_clean_dup(const char *s, size_t max);
 
 #endif

@@ -44,6 +44,30 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* A copy of url without "user:password@": credentials in a base URL must
+ * not end up in an audit log that is kept for months. */
+static char *url_without_userinfo(const char *url)
+{
+	if (!url)
+		return NULL;
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t auth = strcspn(host, "/?#");
+	const char *at = NULL;
+	for (const char *p = host; p < host + auth; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return strdup(url);
+	size_t head = (size_t)(host - url);
+	char *out = malloc(strlen(url) + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, url, head);
+	strcpy(out + head, at + 1);
+	return out;
+}
+
 int history_entry_from_result(struct history_entry *e, const char *action,
 			      const struct target *t, const struct result *r,
 			      const char *base_url)
@@ -60,7 +84,7 @@ int history_entry_from_result(struct history_entry *e, const char *action,
 		error = r->fail_text;
 	e->message = dup_or_null(r->message);
 	e->error = dup_or_null(error);
-	e->base_url = dup_or_null(base_url);
+	e->base_url = url_without_userinfo(base_url);
 	if ((r->message && !e->message) || (error && !e->error) ||
 	    (base_url && !e->base_url)) {
 		history_entry_clear(e);

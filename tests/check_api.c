@@ -295,6 +295,49 @@ START_TEST(participant_parse_shapes)
 }
 END_TEST
 
+START_TEST(confirmed_needs_the_success_body)
+{
+	struct result *r = result_with(200, "{\"message\": \"success\"}");
+	ck_assert(result_confirmed(r));
+	result_free(r);
+	const char *bad[] = { "{\"message\": 1}", "{}", "[\"message\"]", "{\"mess" , "" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = result_with(200, bad[i]);
+		ck_assert_msg(!result_confirmed(r), "confirmed: %s", bad[i]);
+		result_free(r);
+	}
+	r = result_with(400, "{\"message\": \"success\"}");
+	ck_assert(!result_confirmed(r));
+	result_free(r);
+	ck_assert(!result_confirmed(NULL));
+}
+END_TEST
+
+START_TEST(malformed_200_is_not_confirmed)
+{
+	struct sandbox bad;
+	const char *args[] = { "--malformed", NULL };
+	ck_assert_int_eq(sandbox_spawn(&bad, args), 0);
+	struct engine_opts o = { .base_url = bad.url, .api_key = "demo-key", .timeout_s = 5 };
+	struct engine *e = engine_new(&o, err, sizeof err);
+	ck_assert_ptr_nonnull(e);
+	struct target t;
+	ck_assert_int_eq(target_set(&t, TARGET_GROUP, "123456", err, sizeof err), 0);
+	struct result *r = wait_for(e, api_set_privacy(e, &t, FLAG_MHCI, NULL, err, sizeof err));
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(!result_confirmed(r));
+	result_free(r);
+	engine_free(e);
+	sandbox_kill(&bad);
+
+	e = demo_engine("demo-key");
+	r = wait_for(e, api_set_privacy(e, &t, FLAG_MHCI, NULL, err, sizeof err));
+	ck_assert(result_confirmed(r));
+	result_free(r);
+	engine_free(e);
+}
+END_TEST
+
 START_TEST(inferred_ladder)
 {
 	ck_assert_uint_eq(privacy_level_inferred(0), LEVEL_NONE);
@@ -316,6 +359,7 @@ int main(void)
 	tcase_add_test(tc, groups_parse_shapes);
 	tcase_add_test(tc, participant_parse_shapes);
 	tcase_add_test(tc, inferred_ladder);
+	tcase_add_test(tc, confirmed_needs_the_success_body);
 	suite_add_tcase(s, tc);
 
 	/* A fresh sandbox per test: some tests change its state. */
@@ -329,6 +373,7 @@ int main(void)
 	tcase_add_test(tc, participant_memberships);
 	tcase_add_test(tc, email_type_checked);
 	tcase_add_test(tc, no_key_no_request);
+	tcase_add_test(tc, malformed_200_is_not_confirmed);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -740,6 +740,118 @@ START_TEST(symlinked_config_stays_a_link)
 }
 END_TEST
 
+/* Two processes, each touching its own targets and saving after every
+ * touch: with the lock and the re-read, neither loses the other's entries. */
+START_TEST(concurrent_saves_keep_every_entry)
+{
+	write_text(path, "recent_max = 100;\n");
+	pid_t kids[2];
+	for (int k = 0; k < 2; k++) {
+		kids[k] = fork();
+		ck_assert_int_ge(kids[k], 0);
+		if (kids[k] == 0) {
+			char e[1024];
+			for (int i = 0; i < 25; i++) {
+				struct config *c = config_load(path, e, sizeof e);
+				char id[32];
+				snprintf(id, sizeof id, "%d%02d", k + 1, i);
+				if (!c || config_recent_touch(c, TARGET_GROUP, id, FLAG_MHCI,
+							      1796299200 + i) != 0 ||
+				    config_save(c, e, sizeof e) != 0)
+					_exit(1);
+				config_free(c);
+			}
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		int status;
+		ck_assert_int_eq(waitpid(kids[k], &status, 0), kids[k]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	struct config *c = load_ok();
+	ck_assert_uint_eq(c->n_groups, 50);
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < 25; i++) {
+			char id[32];
+			snprintf(id, sizeof id, "%d%02d", k + 1, i);
+			ck_assert_msg(config_recent_find(c, TARGET_GROUP, id), "lost %s", id);
+		}
+	config_free(c);
+	ck_assert_int_eq(entries_in(dir), 1);
+}
+END_TEST
+
+/* Edits made to the file between our load and our save survive it; our own
+ * changes (a touch, a forget, a label, a setting) land on top. */
+START_TEST(edits_made_meanwhile_survive)
+{
+	write_text(path, "api_key = \"old-key-0001\";\ntimeout = 7;\n"
+		   "recent_groups = ( { id = \"111\"; }, { id = \"222\"; } );\n");
+	struct config *c = load_ok();
+	ck_assert_int_eq(config_recent_touch(c, TARGET_GROUP, "333", FLAG_MHCI, 1796299200), 0);
+	ck_assert_int_eq(config_recent_forget(c, TARGET_GROUP, "111"), 0);
+	ck_assert_int_eq(config_recent_set_label(c, TARGET_GROUP, "222", "Night"), 0);
+	c->connect_timeout_s = 4;
+
+	/* Meanwhile: the key is rotated, a setting added, an entry added. */
+	write_text(path, "api_key = \"new-key-0002\";\ntimeout = 9;\nreview = false;\n"
+		   "recent_groups = ( { id = \"444\"; }, { id = \"111\"; }, { id = \"222\"; } );\n");
+	ck_assert_msg(config_save(c, err, sizeof err) == 0, "%s", err);
+	/* The saving config now holds the merged state too. */
+	ck_assert_str_eq(c->api_key, "new-key-0002");
+	ck_assert_int_eq(c->timeout_s, 9);
+	config_free(c);
+
+	c = load_ok();
+	ck_assert_str_eq(c->api_key, "new-key-0002");
+	ck_assert_int_eq(c->timeout_s, 9);
+	ck_assert(!c->review);
+	ck_assert_int_eq(c->connect_timeout_s, 4);
+	ck_assert_uint_eq(c->n_groups, 3);
+	ck_assert_str_eq(c->groups[0].id, "333");
+	ck_assert_ptr_nonnull(config_recent_find(c, TARGET_GROUP, "444"));
+	ck_assert_ptr_null(config_recent_find(c, TARGET_GROUP, "111"));
+	const struct recent *r = config_recent_find(c, TARGET_GROUP, "222");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->label, "Night");
+
+	/* Our own key change wins over the file's. */
+	ck_assert_int_eq(config_set_api_key(c, "mine-key-0003", err, sizeof err), 0);
+	write_text(path, "api_key = \"theirs-key-0004\";\n");
+	ck_assert_msg(config_save(c, err, sizeof err) == 0, "%s", err);
+	config_free(c);
+	c = load_ok();
+	ck_assert_str_eq(c->api_key, "mine-key-0003");
+	config_free(c);
+}
+END_TEST
+
+/* A file that became malformed while we ran is left alone, with a reason. */
+START_TEST(malformed_meanwhile_not_overwritten)
+{
+	write_text(path, "timeout = 7;\n");
+	struct config *c = load_ok();
+	ck_assert_int_eq(config_recent_touch(c, TARGET_GROUP, "333", FLAG_MHCI, 1796299200), 0);
+	write_text(path, "timeout = 7;\nbroken = ;\n");
+	char *before = read_text(path);
+	ck_assert_int_eq(config_save(c, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "left as it is") && strstr(err, ":2:"), "%s", err);
+	char *after = read_text(path);
+	ck_assert_str_eq(after, before);
+	free(after);
+	free(before);
+	/* Once fixed, the same config saves its change. */
+	write_text(path, "timeout = 8;\n");
+	ck_assert_msg(config_save(c, err, sizeof err) == 0, "%s", err);
+	config_free(c);
+	c = load_ok();
+	ck_assert_int_eq(c->timeout_s, 8);
+	ck_assert_ptr_nonnull(config_recent_find(c, TARGET_GROUP, "333"));
+	config_free(c);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -762,6 +874,9 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, key_with_cr_refused_without_showing_it);
 	tcase_add_test(tc, example_config_loads);
 	tcase_add_test(tc, symlinked_config_stays_a_link);
+	tcase_add_test(tc, concurrent_saves_keep_every_entry);
+	tcase_add_test(tc, edits_made_meanwhile_survive);
+	tcase_add_test(tc, malformed_meanwhile_not_overwritten);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -247,6 +247,52 @@ START_TEST(retry_after_read)
 }
 END_TEST
 
+/* A Retry-After too large for any integer is clamped, not wrapped. */
+START_TEST(retry_after_clamped)
+{
+	int port;
+	const char *head = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 99999999999999999999\r\n"
+			   "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	pid_t pid = raw_server(head, 0, 1, &port);
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+	struct engine *e = engine_at(url, "demo-key", 5);
+	struct result *r = post(e, "/x", "{}");
+	ck_assert_int_eq(r->status, 429);
+	ck_assert_int_eq(r->retry_after_s, RETRY_AFTER_MAX_S);
+	result_free(r);
+	engine_free(e);
+	raw_wait(pid);
+}
+END_TEST
+
+/* The server's strings come out valid UTF-8 with no C0, DEL or C1 control,
+ * fit for --json and the history. */
+START_TEST(server_strings_mended)
+{
+	int port;
+	/* error: invalid byte 0xff, a lone continuation byte, C1 CSI (C2 9B),
+	 * ESC, DEL, a cut 3-byte sequence at the end; é stays. */
+	const char *body = "{\"error\":\"a\xff" "b\x80" "c\xc2\x9b" "2J\x1b\x7f"
+			   "caf\xc3\xa9\xe2\x82\"}";
+	char head[512];
+	snprintf(head, sizeof head, "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+		 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen(body), body);
+	pid_t pid = raw_server(head, 0, 1, &port);
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+	struct engine *e = engine_at(url, "demo-key", 5);
+	struct result *r = post(e, "/x", "{}");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_ptr_nonnull(r->error);
+	ck_assert_str_eq(r->error, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c?2J??caf\xc3\xa9"
+			 "\xef\xbf\xbd\xef\xbf\xbd");
+	result_free(r);
+	engine_free(e);
+	raw_wait(pid);
+}
+END_TEST
+
 /* A self-signed certificate must be refused, in plain words. Needs the
  * openssl command (Debian's ca-certificates brings it) for a TLS server. */
 START_TEST(untrusted_certificate)
@@ -710,6 +756,8 @@ int main(void)
 	tcase_add_test(tc, unknown_host);
 	tcase_add_test(tc, body_cut_at_limit);
 	tcase_add_test(tc, retry_after_read);
+	tcase_add_test(tc, retry_after_clamped);
+	tcase_add_test(tc, server_strings_mended);
 	tcase_add_test(tc, untrusted_certificate);
 	suite_add_tcase(s, tc);
 

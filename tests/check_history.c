@@ -483,6 +483,18 @@ START_TEST(entry_from_result)
 	ck_assert_str_eq(e.error, "connection refused");
 	ck_assert_ptr_null(e.base_url);
 	history_entry_clear(&e);
+
+	/* Credentials in the base URL never reach the log. */
+	const char *urls[][2] = {
+		{ "http://user:pw@127.0.0.1:1", "http://127.0.0.1:1" },
+		{ "https://a@b:c@api.okaya.me/v1?x@y", "https://api.okaya.me/v1?x@y" },
+		{ "https://api.okaya.me/a@b", "https://api.okaya.me/a@b" },
+	};
+	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		ck_assert_int_eq(history_entry_from_result(&e, HISTORY_SET, &t, &r, urls[i][0]), 0);
+		ck_assert_str_eq(e.base_url, urls[i][1]);
+		history_entry_clear(&e);
+	}
 	history_entry_clear(NULL);
 	history_entries_free(NULL, 0);
 }
