@@ -11,8 +11,13 @@ T_TMP=$(mktemp -d)
 T_PIDS=""
 
 t_cleanup() {
-  local pid
-  for pid in $T_PIDS; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  local pid ppid
+  for pid in $T_PIDS; do
+    # Only our own children: a PID that exited may have been reused.
+    ppid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null)
+    [ "$ppid" = "$$" ] || continue
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  done
   rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
@@ -52,4 +57,11 @@ sandbox_start() {
   echo "sandbox did not start: $(cat "$SANDBOX_LOG")" >&2
   return 1
 }
-sandbox_stop() { kill "$SANDBOX_PID" 2>/dev/null; wait "$SANDBOX_PID" 2>/dev/null; true; }
+# Stops the sandbox and forgets its PID, so the exit trap never signals a
+# recycled PID that now belongs to someone else.
+sandbox_stop() {
+  kill "$SANDBOX_PID" 2>/dev/null
+  wait "$SANDBOX_PID" 2>/dev/null
+  T_PIDS=$(tr ' ' '\n' <<<"$T_PIDS" | grep -vx "$SANDBOX_PID" | tr '\n' ' ')
+  true
+}
