@@ -7,6 +7,7 @@
  * Sockets come from CURLMOPT_SOCKETFUNCTION into a small table that
  * engine_pollfds hands out; CURLMOPT_TIMERFUNCTION gives the deadline.
  * Blocking calls poll that same table: there is no second path. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -528,6 +529,18 @@ static void take_body(struct xfer *x, struct result *r)
 	x->len = x->cap = 0;
 }
 
+/* A server may echo the key back ("invalid key abc..."): blank every copy
+ * in what we received before anyone can show or log it. Very short keys are
+ * skipped, as they would blank ordinary words. */
+static void scrub_key(const char *key, char *buf, size_t len)
+{
+	size_t k = strlen(key);
+	if (k < 6 || !buf)
+		return;
+	for (char *p = buf; (p = memmem(p, len - (size_t)(p - buf), key, k)) != NULL; p += k)
+		memset(p, '*', k);
+}
+
 /* Files a finished request on the done list; r is NULL only when memory ran
  * out, and then engine_take_done hands back NULL for it. */
 static void finish(struct engine *e, struct xfer *x, struct result *r)
@@ -536,8 +549,10 @@ static void finish(struct engine *e, struct xfer *x, struct result *r)
 	now(&t1);
 	if (r) {
 		r->elapsed_ms = ms_between(&x->t0, &t1);
-		if (!r->body)
+		if (!r->body) {
 			take_body(x, r);
+			scrub_key(e->key, r->body, r->body_len);
+		}
 	}
 	x->res = r;
 	x->state = X_DONE;
@@ -694,6 +709,7 @@ static void complete(struct engine *e, struct xfer *x, CURLcode rc)
 			r->retry_after_s = retry_after(c);
 			r->body_truncated = x->truncated;
 			take_body(x, r);
+			scrub_key(e->key, r->body, r->body_len);
 			if (r->status >= 300 && r->status < 400) {
 				char *loc = NULL;
 				struct curl_header *h;
@@ -706,6 +722,8 @@ static void complete(struct engine *e, struct xfer *x, CURLcode rc)
 			if (r->body)
 				result_parse_body(r);
 		}
+		if (r->fail_text)
+			scrub_key(e->key, r->fail_text, strlen(r->fail_text));
 	}
 	curl_multi_remove_handle(e->multi, c);
 	easy_put(e, c);

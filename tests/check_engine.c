@@ -293,6 +293,30 @@ START_TEST(server_strings_mended)
 }
 END_TEST
 
+/* A server that echoes the key must not get it onto a screen or a log. */
+START_TEST(echoed_key_blanked)
+{
+	int port;
+	const char *body = "{\"error\":\"Invalid API key SUPERSECRET-0123456789 (SUPERSECRET-0123456789)\"}";
+	char head[512];
+	snprintf(head, sizeof head, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+		 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen(body), body);
+	pid_t pid = raw_server(head, 0, 1, &port);
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+	struct engine *e = engine_at(url, "SUPERSECRET-0123456789", 5);
+	struct result *r = post(e, "/x", "{}");
+	ck_assert_int_eq(r->status, 401);
+	ck_assert_ptr_null(strstr(r->body, "SUPERSECRET"));
+	ck_assert_ptr_nonnull(r->error);
+	ck_assert_ptr_null(strstr(r->error, "SUPERSECRET"));
+	ck_assert_ptr_nonnull(strstr(r->error, "Invalid API key **********************"));
+	result_free(r);
+	engine_free(e);
+	raw_wait(pid);
+}
+END_TEST
+
 /* A self-signed certificate must be refused, in plain words. Needs the
  * openssl command (Debian's ca-certificates brings it) for a TLS server. */
 START_TEST(untrusted_certificate)
@@ -758,6 +782,7 @@ int main(void)
 	tcase_add_test(tc, retry_after_read);
 	tcase_add_test(tc, retry_after_clamped);
 	tcase_add_test(tc, server_strings_mended);
+	tcase_add_test(tc, echoed_key_blanked);
 	tcase_add_test(tc, untrusted_certificate);
 	suite_add_tcase(s, tc);
 
