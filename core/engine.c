@@ -8,6 +8,7 @@
  * engine_pollfds hands out; CURLMOPT_TIMERFUNCTION gives the deadline.
  * Blocking calls poll that same table: there is no second path. */
 #define _GNU_SOURCE /* memmem */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -686,6 +687,22 @@ static void describe_transport(struct engine *e, struct xfer *x, CURLcode rc, st
 	fail_text(r, FAIL_OTHER, "request failed: %s", detail);
 }
 
+/* Group keys (gk_...) are secrets too; GET /groups lists them and a server
+ * error may quote one. Nothing of ours reads them, so blank them all. */
+static void scrub_group_keys(char *buf, size_t len)
+{
+	if (!buf)
+		return;
+	for (char *p = buf; (p = memmem(p, len - (size_t)(p - buf), "gk_", 3)) != NULL;) {
+		bool word_start = p == buf || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		p += 3;
+		if (!word_start)
+			continue;
+		while ((size_t)(p - buf) < len && (isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
+			*p++ = '*';
+	}
+}
+
 /* A transfer curl reported done: read what it learned, free the handle. */
 static void complete(struct engine *e, struct xfer *x, CURLcode rc)
 {
@@ -710,6 +727,7 @@ static void complete(struct engine *e, struct xfer *x, CURLcode rc)
 			r->body_truncated = x->truncated;
 			take_body(x, r);
 			scrub_key(e->key, r->body, r->body_len);
+			scrub_group_keys(r->body, r->body_len);
 			if (r->status >= 300 && r->status < 400) {
 				char *loc = NULL;
 				struct curl_header *h;

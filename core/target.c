@@ -140,8 +140,14 @@ int target_set(struct target *t, enum target_kind kind, const char *raw_id, char
 				      : participant_id_check(id, err, errlen);
 	if (rc != 0)
 		return -1;
+	/* The API reads a group ID as a number: 0123456 is group 123456. One
+	 * spelling per group keeps recents and history from splitting it. */
+	const char *canon = id;
+	if (kind == TARGET_GROUP)
+		while (canon[0] == '0' && canon[1] != '\0')
+			canon++;
 	t->kind = kind;
-	memcpy(t->id, id, n + 1);
+	memcpy(t->id, canon, strlen(canon) + 1);
 	return 0;
 }
 

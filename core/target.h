@@ -25,6 +25,7 @@ const char *target_kind_name(enum target_kind kind);
 int target_kind_parse(const char *text, enum target_kind *out);
 
 /* Trims surrounding blanks from raw_id, validates it for kind, and fills t.
+ * Group IDs are stored without leading zeros (the API reads them as numbers).
  * Returns 0, or -1 with a message saying what is wrong and what to do. */
 int target_set(struct target *t, enum target_kind kind, const char *raw_id,
 	       char *err, size_t errlen);

@@ -317,6 +317,21 @@ START_TEST(echoed_key_blanked)
 }
 END_TEST
 
+/* Group keys in GET /groups (and anywhere else) never leave the engine. */
+START_TEST(group_keys_blanked)
+{
+	struct engine *e = engine_at(sb.url, "demo-key", 5);
+	struct result *r = engine_request(e, "GET", "/groups", NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_null(strstr(r->body, "gk_fixture"));
+	ck_assert_ptr_nonnull(strstr(r->body, "\"gk_*"));
+	ck_assert_ptr_nonnull(r->json); /* still valid JSON */
+	result_free(r);
+	engine_free(e);
+}
+END_TEST
+
 /* A self-signed certificate must be refused, in plain words. Needs the
  * openssl command (Debian's ca-certificates brings it) for a TLS server. */
 START_TEST(untrusted_certificate)
@@ -788,6 +803,7 @@ int main(void)
 
 	tc = with_sandbox("sandbox", sandbox_plain);
 	tcase_add_test(tc, documented_answers);
+	tcase_add_test(tc, group_keys_blanked);
 	tcase_add_test(tc, wrong_key_unauthorized);
 	tcase_add_test(tc, odd_participant_ids_are_one_segment);
 	tcase_add_test(tc, many_requests_reuse_connections);

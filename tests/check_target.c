@@ -11,6 +11,10 @@ START_TEST(group_ids)
 	ck_assert_int_eq(target_set(&t, TARGET_GROUP, " 1710748366424\t", err, sizeof err), 0);
 	ck_assert_str_eq(t.id, "1710748366424");
 	ck_assert_int_eq(target_set(&t, TARGET_GROUP, "9999999999999999999", err, sizeof err), 0);
+	ck_assert_int_eq(target_set(&t, TARGET_GROUP, "0123456", err, sizeof err), 0);
+	ck_assert_str_eq(t.id, "123456");
+	ck_assert_int_eq(target_set(&t, TARGET_GROUP, "000", err, sizeof err), 0);
+	ck_assert_str_eq(t.id, "0");
 	ck_assert_int_eq(target_set(&t, TARGET_GROUP, "12a", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "groupID must be a number"));
 	ck_assert_int_eq(target_set(&t, TARGET_GROUP, "-5", err, sizeof err), -1);
