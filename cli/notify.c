@@ -20,11 +20,12 @@ static long start_email(struct engine *e, const void *arg, char *err, size_t err
 	return api_send_email(e, arg, NOTIFY_EMAIL, NULL, err, errlen);
 }
 
-/* The history line for an answered email; a failure to write is a warning,
- * never an exit code (the email went out either way). */
+/* The history line for an email that was sent, answered or not; a failure
+ * to write is a warning, never an exit code (the email may be out either
+ * way). */
 static void record(struct session *s, const struct target *t, const struct result *r)
 {
-	if (!s->history_path || r->fail != FAIL_NONE)
+	if (!s->history_path || !(r->sent || r->status))
 		return;
 	struct history_entry h;
 	char err[512] = "out of memory";

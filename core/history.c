@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "api.h"
 #include "engine.h"
 #include "history.h"
 #include "xdg.h"
@@ -68,6 +69,28 @@ static char *url_without_userinfo(const char *url)
 	return out;
 }
 
+const char *history_outcome_text(const struct result *r, char *buf, size_t len)
+{
+	if (r->fail != FAIL_NONE && r->fail != FAIL_REDIRECT && r->sent) {
+		/* Written, then no answer: the server may have acted on it. */
+		snprintf(buf, len, "unknown: may have been applied (%s)",
+			 r->fail_text ? r->fail_text : "no answer");
+		return buf;
+	}
+	if (r->fail != FAIL_NONE)
+		return r->fail_text ? r->fail_text : "no answer";
+	if (r->error)
+		return r->error;
+	if (r->status >= 200 && r->status < 300) {
+		if (result_confirmed(r))
+			return NULL;
+		char sum[512];
+		snprintf(buf, len, "unconfirmed: %s", result_summary(r, sum, sizeof sum));
+		return buf;
+	}
+	return result_summary(r, buf, len);
+}
+
 int history_entry_from_result(struct history_entry *e, const char *action,
 			      const struct target *t, const struct result *r,
 			      const char *base_url)
@@ -79,9 +102,8 @@ int history_entry_from_result(struct history_entry *e, const char *action,
 	snprintf(e->id, sizeof e->id, "%s", t->id);
 	e->status = r->status;
 	e->elapsed_ms = r->elapsed_ms;
-	const char *error = r->error;
-	if (!error && r->fail != FAIL_NONE)
-		error = r->fail_text;
+	char text[HISTORY_TEXT_MAX + 64];
+	const char *error = history_outcome_text(r, text, sizeof text);
 	e->message = dup_or_null(r->message);
 	e->error = dup_or_null(error);
 	e->base_url = url_without_userinfo(base_url);

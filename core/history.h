@@ -16,7 +16,7 @@
  *   "emailType" notify only: "privacyRequest", "checkinReminder"
  *   "status"    HTTP status (0 when no response arrived)
  *   "message"   the server's message, only when there was one
- *   "error"     the server's error (or the transport failure), only when any
+ *   "error"     what went wrong (history_outcome_text), only when anything did
  *   "elapsedMs" number, 0.1 ms resolution
  *   "baseUrl"   the API base URL the request went to
  *
@@ -69,14 +69,22 @@ struct history_filter {
  * OKAYA_HISTORY, XDG_STATE_HOME nor a home directory is known. */
 char *history_default_path(void);
 
-/* Fills e (zeroing it first) for one finished request: time now, action,
- * the target, status, message, error (the server's, else the transport
- * failure's words), elapsed time and base URL, copied. The caller then sets
+/* Fills e (zeroing it first) for one request that was sent (r->sent, or
+ * any HTTP status): time now, action, the target, status, message, error
+ * (history_outcome_text), elapsed time and base URL, copied. The caller then sets
  * has_before/before/after or email_type. Returns 0, or -1 when out of memory
  * (e is left empty). Release with history_entry_clear(). */
 int history_entry_from_result(struct history_entry *e, const char *action,
 			      const struct target *t, const struct result *r,
 			      const char *base_url);
+
+/* What went wrong with r, in the words history lines use as "error", or
+ * NULL for a confirmed success: the server's error; for a request written
+ * but never answered "unknown: may have been applied (timed out ...)"; for
+ * a 2xx without the API's success body "unconfirmed: 200 OK (...)"; else
+ * the one-line summary ("500 Internal Server Error (text/html body, not
+ * JSON)"). Returns buf or a string r owns. */
+const char *history_outcome_text(const struct result *r, char *buf, size_t len);
 
 /* Frees the strings e owns and zeroes it; NULL is fine. */
 void history_entry_clear(struct history_entry *e);
