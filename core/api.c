@@ -119,8 +119,10 @@ static struct json_object *answer(const struct result *r, enum json_type want,
 	return r->json;
 }
 
-/* groupID as a JSON integer or a string of digits, into out. Integers are
- * read as 64-bit: 1710748366424 does not fit json-c's int getter. */
+/* groupID as a JSON integer or a string of digits, into out, canonical
+ * (no leading zeros). json-c reads integers above INT64_MAX as unsigned and
+ * saturates at UINT64_MAX without a word, so an ID of 20 digits or more is
+ * refused: reading it would name a different group. */
 static int read_group_id(struct json_object *o, char out[GROUP_ID_MAX + 1],
 			 char *err, size_t errlen)
 {
@@ -131,16 +133,22 @@ static int read_group_id(struct json_object *o, char out[GROUP_ID_MAX + 1],
 		int64_t n = json_object_get_int64(v);
 		if (n < 0)
 			return fail(err, errlen, "groupID %" PRId64 " is negative", n);
-		/* Beyond INT64_MAX json-c keeps the value unsigned. */
-		snprintf(out, GROUP_ID_MAX + 1, "%" PRIu64,
-			 n == INT64_MAX ? json_object_get_uint64(v) : (uint64_t)n);
+		/* Below 10^19 every value is exact, UINT64_MAX included not. */
+		uint64_t u = n == INT64_MAX ? json_object_get_uint64(v) : (uint64_t)n;
+		if (u > UINT64_C(9999999999999999999))
+			return fail(err, errlen, "groupID is a number of more than %d digits: "
+				    "it cannot be a group ID (and would be read wrong)", GROUP_ID_MAX);
+		snprintf(out, GROUP_ID_MAX + 1, "%" PRIu64, u);
 		return 0;
 	}
 	if (json_object_is_type(v, json_type_string)) {
 		const char *s = json_object_get_string(v);
-		if (group_id_check(s, err, errlen) != 0)
+		struct target t;
+		if (!*s)
+			return fail(err, errlen, "the server sent an empty groupID");
+		if (target_set(&t, TARGET_GROUP, s, err, errlen) != 0)
 			return -1;
-		snprintf(out, GROUP_ID_MAX + 1, "%s", s);
+		memcpy(out, t.id, strlen(t.id) + 1); /* checked: at most GROUP_ID_MAX */
 		return 0;
 	}
 	return fail(err, errlen, "groupID is neither a number nor a string of digits");

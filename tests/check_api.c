@@ -241,7 +241,7 @@ START_TEST(groups_parse_shapes)
 	ck_assert_uint_eq(g[1].requested, LEVEL_NONE);
 	ck_assert(g[1].consent_required);
 	ck_assert_str_eq(g[1].name, "S");
-	ck_assert_str_eq(g[2].id, "9999999999999999999");
+	ck_assert_str_eq(g[2].id, "9999999999999999999"); /* 19 digits, exact */
 	ck_assert_uint_eq(g[2].requested, FLAG_GROUP_PERCENTILES);
 	ck_assert(!g[2].consent_required);
 	ck_assert_str_eq(g[2].name, "");
@@ -251,6 +251,11 @@ START_TEST(groups_parse_shapes)
 	static const char *const bad[] = {
 		"{\"groupID\": 1}",                                  /* not an array */
 		"[{\"groupID\": -5}]",
+		"[{\"groupID\": 18446744073709551616}]",           /* 2^64: json-c clamps */
+		"[{\"groupID\": 18446744073709551615}]",
+		"[{\"groupID\": 10000000000000000000}]",           /* 20 digits */
+		"[{\"groupID\": 123456789012345678901234567890}]",
+		"[{\"groupID\": \"\"}]",
 		"[{\"groupID\": 1.5}]",
 		"[{\"groupID\": \"12a\"}]",
 		"[{\"groupName\": \"no id\"}]",
@@ -287,6 +292,11 @@ START_TEST(participant_parse_shapes)
 	ck_assert_str_eq(m[1].group_id, "5");
 	ck_assert_int_eq(m[1].privacy_level, 5000000000LL); /* no 32-bit clamp */
 	membership_list_free(m, n);
+	result_free(r);
+
+	r = result_with(200, "{\"userGroups\": [{\"groupID\": 18446744073709551616}]}");
+	ck_assert_int_eq(participant_parse(r, &m, &n, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "more than 19 digits") != NULL, "%s", err);
 	result_free(r);
 
 	r = result_with(200, "{\"externalID\": \"ok_p\"}");

@@ -13,6 +13,55 @@ run() {
   RC=$?
   OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
 }
+# tiny_start FILE [STATUS]: a one-answer HTTP server (any method, any path)
+# answering STATUS (200) with FILE's contents as JSON; sets TINY_URL.
+tiny_start() {
+  local port_file=$T_TMP/tiny.$RANDOM
+  python3 - "$1" "${2:-200}" "$port_file" <<'PY' >/dev/null 2>&1 &
+import http.server, sys
+body = open(sys.argv[1], "rb").read()
+status = int(sys.argv[2])
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    do_GET = do_POST = answer
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[3] + ".tmp", "w").write(str(s.server_address[1]))
+import os; os.rename(sys.argv[3] + ".tmp", sys.argv[3])
+s.serve_forever()
+PY
+  TINY_PID=$!
+  T_PIDS="$T_PIDS $TINY_PID"
+  local i
+  for i in $(seq 1 100); do
+    [ -f "$port_file" ] && { TINY_URL=http://127.0.0.1:$(cat "$port_file"); return 0; }
+    sleep 0.05
+  done
+  return 1
+}
+tiny_stop() {
+  kill "$TINY_PID" 2>/dev/null; wait "$TINY_PID" 2>/dev/null
+  T_PIDS=$(tr ' ' '\n' <<<"$T_PIDS" | grep -vx "$TINY_PID" | tr '\n' ' ')
+  true
+}
+# tiny FILE ARGS...: runs the app against a tiny server answering FILE.
+tiny() {
+  local f=$1; shift
+  tiny_start "$f" || { t_fail "tiny server starts"; return; }
+  "$APP" --base-url "$TINY_URL" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
+  RC=$?
+  OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
+  tiny_stop
+}
 hist_lines() { [ -f "$OKAYA_HISTORY" ] && wc -l <"$OKAYA_HISTORY" | tr -d ' ' || echo 0; }
 
 sandbox_start || { t_fail "sandbox starts"; t_done; exit 1; }
@@ -42,5 +91,20 @@ SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 rm -f "$OKAYA_HISTORY"
 "$APP" --base-url http://127.0.0.1:9 notify group 1710748366424 >/dev/null 2>&1
 t_eq "a refused connection leaves no history line" 0 "$(hist_lines)"
+
+# ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
+for big in 18446744073709551616 123456789012345678901234567890; do
+  printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
+    "$big" >"$T_TMP/big.json"
+  tiny "$T_TMP/big.json" groups
+  t_eq "groups with groupID $big exits 3" 3 "$RC"
+  t_contains "groups with groupID $big says why" "more than 19 digits" "$ERR"
+  t_lacks "groups never shows a clamped ID for $big" "18446744073709551615" "$OUT$ERR"
+  printf '{"externalID": "ok_p", "userGroups": [{"groupID": %s, "joinDate": "2024-01-01", "privacyLevel": 1}]}' \
+    "$big" >"$T_TMP/bigp.json"
+  tiny "$T_TMP/bigp.json" get participant ok_p
+  t_eq "get participant with groupID $big exits 3" 3 "$RC"
+  t_lacks "get participant never shows a clamped ID for $big" "18446744073709551615" "$OUT$ERR"
+done
 
 t_done
