@@ -65,6 +65,31 @@ static void report_success(const struct cli_opts *o, const struct target *t,
 	}
 }
 
+static void report_unconfirmed(const struct cli_opts *o, const char *what,
+			       const struct target *t, const struct result *r)
+{
+	char sum[512], text[640];
+	snprintf(text, sizeof text, "unconfirmed: the server answered %s but not with the "
+		 "API's success body; the email may or may not have been sent",
+		 result_summary(r, sum, sizeof sum));
+	if (!o->json) {
+		cli_say(stderr, "failed: %s: %s\n", what, text);
+		return;
+	}
+	struct json_object *obj = json_object_new_object();
+	json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(t->kind)));
+	json_object_object_add(obj, "target", json_object_new_string(t->id));
+	json_object_object_add(obj, "emailType", json_object_new_string(NOTIFY_EMAIL));
+	json_object_object_add(obj, "outcome", json_object_new_string("unconfirmed"));
+	json_object_object_add(obj, "status", json_object_new_int64(r->status));
+	json_object_object_add(obj, "message", NULL);
+	json_object_object_add(obj, "error", json_object_new_string(text));
+	char ms[32];
+	snprintf(ms, sizeof ms, "%.1f", r->elapsed_ms);
+	json_object_object_add(obj, "elapsed_ms", json_object_new_double_s(r->elapsed_ms, ms));
+	fetch_print_json(obj);
+}
+
 /* --dry-run / --curl: the request, sent nowhere. */
 static int print_request(const struct cli_opts *o, const struct target *t)
 {
@@ -128,10 +153,16 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 		char what[PARTICIPANT_ID_MAX + 64];
 		snprintf(what, sizeof what, "%s email to %s %s", NOTIFY_EMAIL,
 			 target_kind_name(kind), t.id);
-		if (rc == EXIT_OK)
+		if (rc == EXIT_OK && !result_confirmed(r)) {
+			/* A 2xx without the API's success body (a proxy's page, a
+			 * cut answer) does not prove the email went out. */
+			rc = EXIT_NO_ANSWER;
+			report_unconfirmed(o, what, &t, r);
+		} else if (rc == EXIT_OK) {
 			report_success(o, &t, r);
-		else
+		} else {
 			fetch_report_failure(o, what, &t, r);
+		}
 		result_free(r);
 	}
 	engine_free(e);

@@ -92,6 +92,28 @@ rm -f "$OKAYA_HISTORY"
 "$APP" --base-url http://127.0.0.1:9 notify group 1710748366424 >/dev/null 2>&1
 t_eq "a refused connection leaves no history line" 0 "$(hist_lines)"
 
+# ---- 3, 5: a 200 without the success body is no success, and says so in history
+sandbox_start --malformed || t_fail "malformed sandbox starts"
+rm -f "$OKAYA_HISTORY"
+run notify group 1710748366424
+t_eq "notify answered by a cut 200 exits 3" 3 "$RC"
+t_contains "notify says unconfirmed" "unconfirmed: the server answered 200 OK" "$ERR"
+t_lacks "notify does not say ok" "ok:" "$OUT"
+run --json notify group 1710748366424
+t_contains "notify --json says unconfirmed" '"outcome":"unconfirmed"' "$OUT"
+t_contains "the history line of an unconfirmed notify says so" '"error":"unconfirmed: 200 OK' "$(head -n 1 "$OKAYA_HISTORY")"
+run set group 1710748366424 mhci
+t_contains "the history line of an unconfirmed set says so" '"error":"unconfirmed: 200 OK' "$(tail -n 1 "$OKAYA_HISTORY")"
+run history
+t_contains "history shows the unconfirmed answer" "unconfirmed: 200 OK" "$OUT"
+sandbox_stop
+sandbox_start --html || t_fail "html sandbox starts"
+rm -f "$OKAYA_HISTORY"
+run --max-wait 0 set group 1710748366424 mhci
+t_contains "the history line of a 502 HTML page gives the summary" '"error":"502 Bad Gateway (text/html body, not JSON)"' "$(tail -n 1 "$OKAYA_HISTORY")"
+sandbox_stop
+SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
+
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
   printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
