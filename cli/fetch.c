@@ -1,19 +1,53 @@
 /* fetch: single requests run to completion, with set's retry rules for reads. */
 #include "fetch.h"
 
+#include <errno.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "safe_text.h"
 #include <time.h>
 #include "run.h"
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Sleeps ms, or less when Ctrl-C comes. */
 static void sleep_ms(double ms)
 {
 	long whole = (long)ms;
 	struct timespec ts = { .tv_sec = whole / 1000, .tv_nsec = (whole % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
+	while (!interrupted && nanosleep(&ts, &ts) != 0)
 		;
+}
+
+/* Runs e until request id is done; Ctrl-C cancels it (its result then says
+ * FAIL_CANCELLED). */
+static struct result *wait_one(struct engine *e, long id)
+{
+	struct pollfd fds[64];
+	for (;;) {
+		if (interrupted)
+			engine_cancel(e, id);
+		struct result *r = engine_take_done(e, NULL);
+		if (r)
+			return r;
+		if (engine_pending(e) == 0)
+			return NULL;
+		int timeout = -1;
+		int n = engine_pollfds(e, fds, 64, &timeout);
+		if (n == 0 && (timeout < 0 || timeout > 100))
+			timeout = 100;
+		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			return NULL;
+		engine_dispatch(e, fds, n);
+	}
 }
 
 /* How long to wait before trying r's request again; -1: do not. */
@@ -36,23 +70,44 @@ static double retry_wait_ms(const struct result *r, int tries)
 struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start_fn start,
 			 const void *arg, bool retry, char *err, size_t errlen)
 {
+	/* As set does: no SA_RESTART, so poll() wakes up to see the flag. */
+	struct sigaction sa, old_int, old_term;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	struct result *r = NULL;
 	for (int tries = 1;; tries++) {
-		if (start(e, arg, err, errlen) < 0)
-			return NULL;
-		engine_run(e);
-		struct result *r = engine_take_done(e, NULL);
-		if (!r || !retry || tries >= RUN_MAX_TRIES)
-			return r;
+		long id = start(e, arg, err, errlen);
+		if (id < 0)
+			break;
+		r = wait_one(e, id);
+		if (!r) {
+			snprintf(err, errlen, "out of memory waiting for the answer");
+			break;
+		}
+		if (!retry || tries >= RUN_MAX_TRIES || interrupted)
+			break;
 		double wait = retry_wait_ms(r, tries);
 		if (wait < 0 || wait > (double)o->retry_cap_s * 1000.0)
-			return r;
-		result_free(r);
+			break;
 		sleep_ms(wait);
+		if (interrupted)
+			break; /* the last answer stands; nothing more is sent */
+		result_free(r);
+		r = NULL;
 	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return r;
 }
 
 int fetch_exit_code(const struct result *r)
 {
+	if (r->fail == FAIL_CANCELLED)
+		return EXIT_INTERRUPTED;
 	if (r->fail != FAIL_NONE)
 		return EXIT_NO_ANSWER;
 	if (r->status >= 200 && r->status < 300)
@@ -70,6 +125,7 @@ const char *fetch_outcome_name(int exit_code)
 	case EXIT_OK: return "ok";
 	case EXIT_REFUSED: return "refused";
 	case EXIT_UNAUTHORISED: return "unauthorised";
+	case EXIT_INTERRUPTED: return "cancelled";
 	default: return "failed";
 	}
 }
@@ -86,6 +142,19 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 {
 	char sum[512];
 	const char *outcome = fetch_outcome_name(fetch_exit_code(r));
+	if (r->fail == FAIL_CANCELLED) {
+		/* Only a sent POST can have done something. */
+		bool post = r->method && strcmp(r->method, "POST") == 0;
+		bool email = r->path && strstr(r->path, "/email");
+		snprintf(sum, sizeof sum, "cancelled by Ctrl-C%s",
+			 !r->sent ? " before it was sent" : !post ? ""
+			 : email ? ": the email may or may not have been sent"
+			 : ": it may or may not have been applied");
+	}
+	if (!o->json && r->fail == FAIL_CANCELLED) {
+		cli_say(stderr, "%s: %s: %s\n", outcome, what, sum);
+		return;
+	}
 	if (!o->json) {
 		cli_say(stderr, "%s: %s: %s\n", outcome, what, result_summary(r, sum, sizeof sum));
 		return;
@@ -98,7 +167,8 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 	json_object_object_add(obj, "outcome", json_object_new_string(outcome));
 	json_object_object_add(obj, "status", r->status ? json_object_new_int64(r->status) : NULL);
 	json_object_object_add(obj, "message", r->message ? json_object_new_string(r->message) : NULL);
-	const char *error = r->fail != FAIL_NONE && r->fail_text ? r->fail_text
+	const char *error = r->fail == FAIL_CANCELLED ? sum
+			    : r->fail != FAIL_NONE && r->fail_text ? r->fail_text
 			    : r->error ? r->error : result_summary(r, sum, sizeof sum);
 	json_object_object_add(obj, "error", json_object_new_string(error));
 	char ms[32];

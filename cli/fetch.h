@@ -21,7 +21,9 @@ typedef long (*fetch_start_fn)(struct engine *e, const void *arg, char *err, siz
 struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start_fn start,
 			 const void *arg, bool retry, char *err, size_t errlen);
 
-/* The exit code a result means: 0 for 2xx, 4 for 401, 3 for no answer, a
+/* The exit code a result means: 130 when Ctrl-C cancelled it (fetch_run:
+ * the first Ctrl-C cancels the request in flight; during a wait before a
+ * retry it stops there with the last answer), 0 for 2xx, 4 for 401, 3 for no answer, a
  * 5xx or a 429, else 1 (the API refused). */
 int fetch_exit_code(const struct result *r);
 

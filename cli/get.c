@@ -182,7 +182,13 @@ static int show_participant(const struct cli_opts *o, struct session *s, struct 
 	/* Names are a courtesy: without them the IDs still say it all. */
 	struct group_info *g = NULL;
 	size_t ng = 0;
-	bool named = n > 0 && groups_fetch(e, o, false, &g, &ng) == EXIT_OK;
+	int grc = n > 0 ? groups_fetch(e, o, false, &g, &ng) : EXIT_OK;
+	if (grc == EXIT_INTERRUPTED) {
+		cli_error("cancelled by Ctrl-C");
+		membership_list_free(m, n);
+		return grc;
+	}
+	bool named = n > 0 && grc == EXIT_OK;
 	if (n > 0 && !named && !o->quiet)
 		cli_error("note: GET /groups did not answer; group names "
 			"are not shown");

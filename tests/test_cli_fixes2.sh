@@ -114,6 +114,28 @@ t_contains "the history line of a 502 HTML page gives the summary" '"error":"502
 sandbox_stop
 SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 
+# ---- 4: Ctrl-C cancels groups, get and notify (exit 130) ------------------------
+sandbox_start --delay-ms 4000 || t_fail "slow sandbox starts"
+rm -f "$OKAYA_HISTORY"
+for cmd in "groups" "get group 1710748366424" "get participant ok_demo" "notify group 1710748366424"; do
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  "$APP" --base-url "$SANDBOX_URL" $cmd >"$T_TMP/out" 2>"$T_TMP/err" &
+  pid=$!
+  sleep 0.5
+  kill -INT "$pid"
+  wait "$pid"
+  RC=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  t_eq "Ctrl-C stops $cmd with 130" 130 "$RC"
+  t_check "Ctrl-C stops $cmd at once (${ms} ms)" [ "$ms" -lt 2500 ]
+  t_contains "$cmd says it was cancelled" "cancelled by Ctrl-C" "$(cat "$T_TMP/err")"
+done
+t_contains "the cancelled notify says the email may have gone" "the email may or may not have been sent" "$(cat "$T_TMP/err")"
+t_contains "the cancelled notify is in the history as maybe applied" "unknown: may have been applied (cancelled)" "$(cat "$OKAYA_HISTORY" 2>/dev/null)"
+sandbox_stop
+SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
+
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
   printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
