@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -335,8 +336,21 @@ int history_append(const char *path, const struct history_entry *e,
 		goto fail;
 	}
 	/* A crash mid-write can leave a last line without its newline; start on
-	 * a fresh line so ours stays readable. Racing with another writer costs
-	 * at most an empty line, which readers ignore. */
+	 * a fresh line so ours stays readable. Writers take turns (flock): read
+	 * while another write was landing, the size pointed into the middle of
+	 * its line and the guard added a stray empty line. The lock is advisory
+	 * and dropped when fd closes, even if we crash. */
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			set_err(err, errlen, "cannot lock history %s: %s", path,
+				strerror(errno));
+			goto fail;
+		}
+	}
+	if (fstat(fd, &st) != 0) {
+		set_err(err, errlen, "cannot stat history %s: %s", path, strerror(errno));
+		goto fail;
+	}
 	const char *start = line + 1;
 	size_t len = jlen + 1;
 	char last;

@@ -20,8 +20,9 @@
  *   "elapsedMs" number, 0.1 ms resolution
  *   "baseUrl"   the API base URL the request went to
  *
- * Each line goes out in a single write(2) on an O_APPEND descriptor, so
- * concurrent instances never interleave their lines. Reading streams the
+ * Each line goes out in a single write(2) on an O_APPEND descriptor, under
+ * an exclusive flock(2), so concurrent instances never interleave their
+ * lines nor leave empty ones. Reading streams the
  * file once; a line that is not JSON or lacks a member is skipped and
  * counted, never fatal. */
 #ifndef OKAYA_HISTORY_H

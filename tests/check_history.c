@@ -362,6 +362,42 @@ START_TEST(concurrent_writers_never_interleave)
 }
 END_TEST
 
+/* Many writers at once (as `batch --jobs 16` run side by side): the file
+ * holds every line and not one empty line. The torn-line guard used to
+ * read the size while another write was landing and add a stray newline. */
+START_TEST(parallel_writers_leave_no_blank_lines)
+{
+	enum { KIDS = 8, EACH = 150 };
+	static const char *const ids[KIDS] = { "1", "2", "3", "4", "5", "6", "7", "8" };
+	pid_t kids[KIDS];
+	for (int k = 0; k < KIDS; k++) {
+		kids[k] = fork();
+		ck_assert_int_ge(kids[k], 0);
+		if (kids[k] == 0)
+			append_many(ids[k], EACH);
+	}
+	for (int k = 0; k < KIDS; k++) {
+		int status;
+		ck_assert_int_eq(waitpid(kids[k], &status, 0), kids[k]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char *line = NULL;
+	size_t cap = 0, lines = 0, blank = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lines++;
+		if (len <= 1)
+			blank++;
+	}
+	free(line);
+	fclose(f);
+	ck_assert_uint_eq(blank, 0);
+	ck_assert_uint_eq(lines, KIDS * EACH);
+}
+END_TEST
+
 static void write_raw(const char *text)
 {
 	FILE *fp = fopen(path, "a");
@@ -482,6 +518,23 @@ START_TEST(entry_from_result)
 	ck_assert_int_eq(e.status, 0);
 	ck_assert_str_eq(e.error, "connection refused");
 	ck_assert_ptr_null(e.base_url);
+	history_entry_clear(&e);
+
+	/* Written, then no answer: it may have been applied. */
+	struct result lost = { .fail = FAIL_TIMEOUT, .fail_text = "timed out after 1 s",
+			       .sent = true, .body = "" };
+	ck_assert_int_eq(history_entry_from_result(&e, HISTORY_NOTIFY, &t, &lost, NULL), 0);
+	ck_assert_str_eq(e.error, "unknown: may have been applied (timed out after 1 s)");
+	history_entry_clear(&e);
+	/* An HTML error page and a 200 without the success body: the summary. */
+	struct result html = { .status = 500, .body = "<html>", .body_len = 6,
+			       .content_type = "text/html" };
+	ck_assert_int_eq(history_entry_from_result(&e, HISTORY_SET, &t, &html, NULL), 0);
+	ck_assert_str_eq(e.error, "500 Internal Server Error (text/html body, not JSON)");
+	history_entry_clear(&e);
+	html.status = 200;
+	ck_assert_int_eq(history_entry_from_result(&e, HISTORY_SET, &t, &html, NULL), 0);
+	ck_assert_str_eq(e.error, "unconfirmed: 200 OK (text/html body, not JSON)");
 	history_entry_clear(&e);
 
 	/* Credentials in the base URL never reach the log. */
@@ -653,6 +706,7 @@ int main(void)
 	tcase_add_test(tc, newest_first_filter_and_limit);
 	tcase_add_test(tc, private_whatever_the_umask);
 	tcase_add_test(tc, concurrent_writers_never_interleave);
+	tcase_add_test(tc, parallel_writers_leave_no_blank_lines);
 	tcase_add_test(tc, corrupt_lines_skipped_and_counted);
 	tcase_add_test(tc, missing_file_is_empty);
 	tcase_add_test(tc, long_text_cut_on_utf8_boundary);
