@@ -64,6 +64,8 @@ static const char options_text[] =
 "  2  bad usage or invalid input: nothing was sent\n"
 "  3  no answer: connection, DNS, TLS, timeout or a 5xx server error\n"
 "  4  not authorised: 401, or no key configured\n"
+"  5  the output could not be written (disk full, closed pipe); the command\n"
+"     itself was done (a failure keeps its own code)\n"
 "  130 interrupted by Ctrl-C: the output says what was and was not sent\n";
 
 void cli_help(void)

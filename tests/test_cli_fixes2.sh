@@ -136,6 +136,20 @@ t_contains "the cancelled notify is in the history as maybe applied" "unknown: m
 sandbox_stop
 SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 
+# ---- 13: output that cannot be written is an error (exit 5) --------------------
+run set group 1710748366424 mhci
+t_eq "a set for the recent list" 0 "$RC"
+for cmd in "groups" "--json groups" "get group 1710748366424" "recent" "history" "--help"; do
+  # shellcheck disable=SC2086
+  "$APP" --base-url "$SANDBOX_URL" $cmd >/dev/full 2>"$T_TMP/err"
+  RC=$?
+  t_eq "$cmd > /dev/full exits 5" 5 "$RC"
+  t_contains "$cmd > /dev/full says so" "could not write the output" "$(cat "$T_TMP/err")"
+done
+"$APP" --base-url http://127.0.0.1:9 groups >/dev/full 2>/dev/null
+t_eq "a failure keeps its own exit code when stdout is full" 3 "$?"
+t_contains "help documents exit 5" "5  the output could not be written" "$("$APP" --help)"
+
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
   printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
