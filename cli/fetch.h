@@ -52,6 +52,12 @@ void fetch_put_padded(FILE *out, const char *s, int width);
 int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
 		 struct group_info **g, size_t *n);
 
+/* groups.c: the server's fields as shown, "unknown" (JSON null) when it
+ * sent nothing usable: consent "yes"/"no"/"unknown", requested level. */
+const char *groups_consent_text(int consent);
+void groups_requested_text(const struct group_info *g, char *buf, size_t len);
+struct json_object *groups_consent_json(int consent);
+
 /* The session's engine for a command that sends: EXIT_OK with *e, or an
  * exit code (message printed, session closed). */
 int fetch_open(struct session *s, struct engine **e, const struct cli_opts *o);

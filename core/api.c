@@ -162,16 +162,19 @@ static char *dup_string_field(struct json_object *o, const char *key)
 	return strdup(json_object_get_string(v));
 }
 
-static bool read_bool(struct json_object *o, const char *key)
+/* 1, 0, or -1 when absent or neither a boolean nor "true"/"false". */
+static int read_tristate(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 	if (!json_object_object_get_ex(o, key, &v))
-		return false;
+		return -1;
 	if (json_object_is_type(v, json_type_boolean))
-		return json_object_get_boolean(v);
-	if (json_object_is_type(v, json_type_string))
-		return strcmp(json_object_get_string(v), "true") == 0;
-	return false;
+		return json_object_get_boolean(v) ? 1 : 0;
+	if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		return strcmp(s, "true") == 0 ? 1 : strcmp(s, "false") == 0 ? 0 : -1;
+	}
+	return -1;
 }
 
 void group_list_free(struct group_info *g, size_t n)
@@ -213,13 +216,16 @@ int groups_parse(const struct result *r, struct group_info **out, size_t *n,
 		}
 		g[i].requested = LEVEL_NONE;
 		if (json_object_object_get_ex(o, "requestedPrivacyLevel", &lv) &&
-		    !json_object_is_type(lv, json_type_null) &&
-		    level_from_json(lv, &g[i].requested, why, sizeof why) != 0) {
-			fail(err, errlen, "group %s: %s", g[i].id, why);
-			group_list_free(g, i + 1);
-			return -1;
+		    !json_object_is_type(lv, json_type_null)) {
+			if (level_from_json(lv, &g[i].requested, why, sizeof why) != 0) {
+				fail(err, errlen, "group %s: %s", g[i].id, why);
+				group_list_free(g, i + 1);
+				return -1;
+			}
+			g[i].has_requested = true;
 		}
-		g[i].consent_required = read_bool(o, "consentRequired");
+		g[i].consent = read_tristate(o, "consentRequired");
+		g[i].consent_required = g[i].consent == 1;
 		/* The group "key" is a secret of its own: never read. */
 	}
 	*out = g;
@@ -231,8 +237,10 @@ void membership_list_free(struct membership *m, size_t n)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(m[i].join_date);
+		free(m[i].privacy_level_text);
+	}
 	free(m);
 }
 
@@ -269,12 +277,29 @@ int participant_parse(const struct result *r, struct membership **out, size_t *n
 		}
 		m[i].privacy_level = -1;
 		if (json_object_object_get_ex(o, "privacyLevel", &lv) &&
-		    json_object_is_type(lv, json_type_int))
-			m[i].privacy_level = json_object_get_int64(lv);
+		    !json_object_is_type(lv, json_type_null)) {
+			if (json_object_is_type(lv, json_type_int) &&
+			    json_object_get_int64(lv) >= 0) {
+				m[i].privacy_level = json_object_get_int64(lv);
+			} else {
+				/* Shown as given, never read as a level. */
+				m[i].privacy_level_text = strdup(json_object_to_json_string_ext(
+					lv, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+				if (!m[i].privacy_level_text) {
+					membership_list_free(m, i + 1);
+					return fail(err, errlen, "out of memory");
+				}
+			}
+		}
 	}
 	*out = m;
 	*n = count;
 	return 0;
+}
+
+bool privacy_level_on_ladder(int64_t privacy_level)
+{
+	return privacy_level >= 0 && privacy_level <= FLAG_COUNT;
 }
 
 level_t privacy_level_inferred(int64_t privacy_level)

@@ -150,6 +150,32 @@ done
 t_eq "a failure keeps its own exit code when stdout is full" 3 "$?"
 t_contains "help documents exit 5" "5  the output could not be written" "$("$APP" --help)"
 
+# ---- 7: bad or missing server fields are shown as such, never as real values ---
+cat >"$T_TMP/odd.json" <<'JSON'
+[{"groupID": 11, "groupName": "NoLevel", "consentRequired": "maybe"},
+ {"groupID": 12, "groupName": "Clear", "requestedPrivacyLevel": [], "consentRequired": 1}]
+JSON
+tiny "$T_TMP/odd.json" groups
+t_eq "groups with odd fields exits 0" 0 "$RC"
+t_eq "missing level and odd consent are unknown" "11 unknown unknown NoLevel" "$(grep '^11 ' <<<"$OUT" | tr -s ' ')"
+t_eq "consentRequired 1 is unknown, [] is none" "12 unknown none Clear" "$(grep '^12 ' <<<"$OUT" | tr -s ' ')"
+tiny "$T_TMP/odd.json" --json get group 11
+t_contains "get --json: missing level is null" '"flags":null' "$OUT"
+t_contains "get --json: odd consent is null" '"consentRequired":null' "$OUT"
+cat >"$T_TMP/oddp.json" <<'JSON'
+{"externalID": "ok_p", "userGroups": [
+ {"groupID": 21, "joinDate": "2024-01-01", "privacyLevel": "high"},
+ {"groupID": 22, "joinDate": "2024-01-01", "privacyLevel": 9},
+ {"groupID": 23, "joinDate": "2024-01-01", "privacyLevel": 2}]}
+JSON
+tiny "$T_TMP/oddp.json" get participant ok_p
+t_contains "a privacyLevel that is no number is shown as given" '"high" (not a level)' "$OUT"
+t_contains "a privacyLevel above 5 gets no inference" "9 (outside the known ladder 0..5)" "$OUT"
+t_contains "a privacyLevel on the ladder is inferred" "2 (inferred:" "$OUT"
+tiny "$T_TMP/oddp.json" --json get participant ok_p
+t_contains "get participant --json keeps the raw privacyLevel" '"privacyLevel":"high","inferredFlags":null' "$OUT"
+t_contains "get participant --json infers nothing above 5" '"privacyLevel":9,"inferredFlags":null' "$OUT"
+
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
   printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
