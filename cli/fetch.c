@@ -11,6 +11,30 @@
 #include "run.h"
 
 static volatile sig_atomic_t interrupted;
+static struct fetch_last last;
+
+const struct fetch_last *fetch_last(void)
+{
+	return &last;
+}
+
+struct json_object *fetch_result_json(const struct target *t, const char *outcome, long status,
+				      const char *message, const char *error)
+{
+	struct json_object *obj = json_object_new_object();
+	json_object_object_add(obj, "kind", t ? json_object_new_string(target_kind_name(t->kind))
+					      : NULL);
+	json_object_object_add(obj, "target", t ? json_object_new_string(t->id) : NULL);
+	json_object_object_add(obj, "outcome", json_object_new_string(outcome));
+	json_object_object_add(obj, "status", status ? json_object_new_int64(status) : NULL);
+	json_object_object_add(obj, "message", message ? json_object_new_string(message) : NULL);
+	json_object_object_add(obj, "error", error ? json_object_new_string(error) : NULL);
+	char ms[32];
+	snprintf(ms, sizeof ms, "%.1f", last.elapsed_ms);
+	json_object_object_add(obj, "elapsed_ms", json_object_new_double_s(last.elapsed_ms, ms));
+	json_object_object_add(obj, "tries", json_object_new_int(last.tries));
+	return obj;
+}
 
 static void on_interrupt(int sig)
 {
@@ -79,6 +103,7 @@ struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	struct result *r = NULL;
+	memset(&last, 0, sizeof last);
 	for (int tries = 1;; tries++) {
 		long id = start(e, arg, err, errlen);
 		if (id < 0)
@@ -88,6 +113,9 @@ struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start
 			snprintf(err, errlen, "out of memory waiting for the answer");
 			break;
 		}
+		last.tries = tries;
+		last.elapsed_ms += r->elapsed_ms;
+		last.status = r->status;
 		if (!retry || tries >= RUN_MAX_TRIES || interrupted)
 			break;
 		double wait = retry_wait_ms(r, tries);
@@ -159,22 +187,10 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 		cli_say(stderr, "%s: %s: %s\n", outcome, what, result_summary(r, sum, sizeof sum));
 		return;
 	}
-	struct json_object *obj = json_object_new_object();
-	if (t) {
-		json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(t->kind)));
-		json_object_object_add(obj, "target", json_object_new_string(t->id));
-	}
-	json_object_object_add(obj, "outcome", json_object_new_string(outcome));
-	json_object_object_add(obj, "status", r->status ? json_object_new_int64(r->status) : NULL);
-	json_object_object_add(obj, "message", r->message ? json_object_new_string(r->message) : NULL);
 	const char *error = r->fail == FAIL_CANCELLED ? sum
 			    : r->fail != FAIL_NONE && r->fail_text ? r->fail_text
 			    : r->error ? r->error : result_summary(r, sum, sizeof sum);
-	json_object_object_add(obj, "error", json_object_new_string(error));
-	char ms[32];
-	snprintf(ms, sizeof ms, "%.1f", r->elapsed_ms);
-	json_object_object_add(obj, "elapsed_ms", json_object_new_double_s(r->elapsed_ms, ms));
-	fetch_print_json(obj);
+	fetch_print_json(fetch_result_json(t, outcome, r->status, r->message, error));
 }
 
 void fetch_put_text(FILE *out, const char *s)

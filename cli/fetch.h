@@ -28,12 +28,28 @@ struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start
 int fetch_exit_code(const struct result *r);
 
 /* Reports a result that was not a success: "refused: WHAT: 400 Bad Request:
- * Group not found" on stderr, or with --json one object on stdout with
- * kind/target (when t), outcome, status, message, error and elapsed_ms. */
+ * Group not found" on stderr, or with --json one fetch_result_json object
+ * on stdout. */
 void fetch_report_failure(const struct cli_opts *o, const char *what, const struct target *t,
 			  const struct result *r);
 
-/* "ok", "refused", "failed" or "unauthorised", for an exit code. */
+/* What the last fetch_run did: tries made, time over all of them, the
+ * last HTTP status (0: none). One command, one request at a time. */
+struct fetch_last {
+	int tries;
+	double elapsed_ms;
+	long status;
+};
+const struct fetch_last *fetch_last(void);
+
+/* The --json result object every command prints (success or not), in one
+ * shape: kind and target (null without a target), outcome, status (null
+ * when no answer), message, error, elapsed_ms and tries (from fetch_last).
+ * Commands add their own fields (name, flags, emailType...). */
+struct json_object *fetch_result_json(const struct target *t, const char *outcome, long status,
+				      const char *message, const char *error);
+
+/* "ok", "refused", "failed", "unauthorised" or "cancelled", for an exit code. */
 const char *fetch_outcome_name(int exit_code);
 
 /* Prints a JSON object as one line on stdout and releases it. */
@@ -50,7 +66,7 @@ void fetch_put_padded(FILE *out, const char *s, int width);
  * failure (never quietly: a caller that can do without passes report=false
  * and says what it lacks itself). */
 int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
-		 struct group_info **g, size_t *n);
+		 const struct target *t, struct group_info **g, size_t *n);
 
 /* groups.c: the server's fields as shown, "unknown" (JSON null) when it
  * sent nothing usable: consent "yes"/"no"/"unknown", requested level. */

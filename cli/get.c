@@ -60,7 +60,7 @@ static int show_group(const struct cli_opts *o, struct session *s, struct engine
 {
 	struct group_info *g;
 	size_t n;
-	int rc = groups_fetch(e, o, true, &g, &n);
+	int rc = groups_fetch(e, o, true, t, &g, &n);
 	if (rc != EXIT_OK)
 		return rc;
 	const struct group_info *found = NULL;
@@ -71,20 +71,14 @@ static int show_group(const struct cli_opts *o, struct session *s, struct engine
 	if (!found) {
 		rc = EXIT_REFUSED;
 		if (o->json) {
-			struct json_object *obj = json_object_new_object();
-			json_object_object_add(obj, "kind", json_object_new_string("group"));
-			json_object_object_add(obj, "target", json_object_new_string(t->id));
-			json_object_object_add(obj, "outcome", json_object_new_string("refused"));
-			json_object_object_add(obj, "error", json_object_new_string(GROUP_MISSING));
-			fetch_print_json(obj);
+			fetch_print_json(fetch_result_json(t, "refused", fetch_last()->status, NULL,
+							   GROUP_MISSING));
 		} else {
 			cli_say(stderr, "refused: group %s: %s: %s\n", t->id, GROUP_MISSING,
 				GROUP_MISSING_WHY);
 		}
 	} else if (o->json) {
-		struct json_object *obj = json_object_new_object();
-		json_object_object_add(obj, "kind", json_object_new_string("group"));
-		json_object_object_add(obj, "target", json_object_new_string(found->id));
+		struct json_object *obj = fetch_result_json(t, "ok", fetch_last()->status, NULL, NULL);
 		json_object_object_add(obj, "name", json_object_new_string(found->name));
 		json_object_object_add(obj, "flags", found->has_requested
 				       ? level_to_json(found->requested) : NULL);
@@ -184,18 +178,24 @@ static int show_participant(const struct cli_opts *o, struct session *s, struct 
 		return rc;
 	}
 	if (participant_parse(r, &m, &n, err, sizeof err) != 0) {
-		cli_say(stderr, "failed: %s: %s\n", what, err);
+		if (o->json)
+			fetch_print_json(fetch_result_json(t, "failed", r->status, NULL, err));
+		else
+			cli_say(stderr, "failed: %s: %s\n", what, err);
 		result_free(r);
 		return EXIT_NO_ANSWER;
 	}
+	/* Built now: the names' GET /groups below is not this result. */
+	struct json_object *obj = o->json ? fetch_result_json(t, "ok", r->status, NULL, NULL) : NULL;
 	result_free(r);
 
 	/* Names are a courtesy: without them the IDs still say it all. */
 	struct group_info *g = NULL;
 	size_t ng = 0;
-	int grc = n > 0 ? groups_fetch(e, o, false, &g, &ng) : EXIT_OK;
+	int grc = n > 0 ? groups_fetch(e, o, false, t, &g, &ng) : EXIT_OK;
 	if (grc == EXIT_INTERRUPTED) {
 		cli_error("cancelled by Ctrl-C");
+		json_object_put(obj);
 		membership_list_free(m, n);
 		return grc;
 	}
@@ -205,9 +205,7 @@ static int show_participant(const struct cli_opts *o, struct session *s, struct 
 			"are not shown");
 	const struct recent *last = config_recent_find(s->config, TARGET_PARTICIPANT, t->id);
 	if (o->json) {
-		struct json_object *obj = json_object_new_object(), *arr = json_object_new_array();
-		json_object_object_add(obj, "kind", json_object_new_string("participant"));
-		json_object_object_add(obj, "target", json_object_new_string(t->id));
+		struct json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < n; i++)
 			print_membership_json(arr, &m[i], group_name(g, ng, m[i].group_id));
 		json_object_object_add(obj, "groups", arr);

@@ -14,7 +14,7 @@ static long start_groups(struct engine *e, const void *arg, char *err, size_t er
 }
 
 int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
-		 struct group_info **g, size_t *n)
+		 const struct target *t, struct group_info **g, size_t *n)
 {
 	char err[512];
 	*g = NULL;
@@ -28,10 +28,12 @@ int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
 	int rc = fetch_exit_code(r);
 	if (rc != EXIT_OK) {
 		if (report)
-			fetch_report_failure(o, "GET /groups", NULL, r);
+			fetch_report_failure(o, "GET /groups", t, r);
 	} else if (groups_parse(r, g, n, err, sizeof err) != 0) {
 		/* A 200 we cannot read is no usable answer. */
-		if (report)
+		if (report && o->json)
+			fetch_print_json(fetch_result_json(t, "failed", r->status, NULL, err));
+		else if (report)
 			cli_say(stderr, "failed: GET /groups: %s\n", err);
 		rc = EXIT_NO_ANSWER;
 	}
@@ -100,7 +102,7 @@ int cmd_groups(const struct cli_opts *o, int argc, char **argv)
 		return rc;
 	struct group_info *g;
 	size_t n;
-	rc = groups_fetch(e, o, true, &g, &n);
+	rc = groups_fetch(e, o, true, NULL, &g, &n);
 	if (rc == EXIT_OK) {
 		if (n == 0) {
 			if (!o->quiet)

@@ -45,18 +45,8 @@ static void report_success(const struct cli_opts *o, const struct target *t,
 {
 	char sum[512];
 	if (o->json) {
-		struct json_object *obj = json_object_new_object();
-		json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(t->kind)));
-		json_object_object_add(obj, "target", json_object_new_string(t->id));
+		struct json_object *obj = fetch_result_json(t, "ok", r->status, r->message, NULL);
 		json_object_object_add(obj, "emailType", json_object_new_string(NOTIFY_EMAIL));
-		json_object_object_add(obj, "outcome", json_object_new_string("ok"));
-		json_object_object_add(obj, "status", json_object_new_int64(r->status));
-		json_object_object_add(obj, "message",
-				       r->message ? json_object_new_string(r->message) : NULL);
-		json_object_object_add(obj, "error", NULL);
-		char ms[32];
-		snprintf(ms, sizeof ms, "%.1f", r->elapsed_ms);
-		json_object_object_add(obj, "elapsed_ms", json_object_new_double_s(r->elapsed_ms, ms));
 		fetch_print_json(obj);
 	} else if (!o->quiet) {
 		printf("ok: %s email to %s %s: %s [%.0f ms]\n", NOTIFY_EMAIL,
@@ -76,17 +66,8 @@ static void report_unconfirmed(const struct cli_opts *o, const char *what,
 		cli_say(stderr, "failed: %s: %s\n", what, text);
 		return;
 	}
-	struct json_object *obj = json_object_new_object();
-	json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(t->kind)));
-	json_object_object_add(obj, "target", json_object_new_string(t->id));
+	struct json_object *obj = fetch_result_json(t, "unconfirmed", r->status, NULL, text);
 	json_object_object_add(obj, "emailType", json_object_new_string(NOTIFY_EMAIL));
-	json_object_object_add(obj, "outcome", json_object_new_string("unconfirmed"));
-	json_object_object_add(obj, "status", json_object_new_int64(r->status));
-	json_object_object_add(obj, "message", NULL);
-	json_object_object_add(obj, "error", json_object_new_string(text));
-	char ms[32];
-	snprintf(ms, sizeof ms, "%.1f", r->elapsed_ms);
-	json_object_object_add(obj, "elapsed_ms", json_object_new_double_s(r->elapsed_ms, ms));
 	fetch_print_json(obj);
 }
 

@@ -176,6 +176,37 @@ tiny "$T_TMP/oddp.json" --json get participant ok_p
 t_contains "get participant --json keeps the raw privacyLevel" '"privacyLevel":"high","inferredFlags":null' "$OUT"
 t_contains "get participant --json infers nothing above 5" '"privacyLevel":9,"inferredFlags":null' "$OUT"
 
+# ---- 10: --json always answers, in one shape ----------------------------------
+shape() {  # NAME JSON: the members every result object has
+  local m
+  for m in '"kind":' '"target":' '"outcome":' '"status":' '"message":' '"error":' '"elapsed_ms":' '"tries":'; do
+    t_contains "$1 has $m" "$m" "$2"
+  done
+}
+printf 'not json at all' >"$T_TMP/bad.json"
+tiny "$T_TMP/bad.json" --json groups
+t_eq "groups --json on a bad body exits 3" 3 "$RC"
+shape "groups --json on a bad body" "$OUT"
+t_contains "groups --json on a bad body says failed" '"outcome":"failed"' "$OUT"
+tiny "$T_TMP/bad.json" --json get group 5
+shape "get group --json on a bad body" "$OUT"
+t_contains "get group --json on a bad body names the target" '"kind":"group","target":"5"' "$OUT"
+tiny "$T_TMP/bad.json" --json get participant ok_p
+shape "get participant --json on a bad body" "$OUT"
+run --json get group 42
+t_eq "get group --json of a missing group exits 1" 1 "$RC"
+shape "Group not found" "$OUT"
+t_contains "Group not found carries the status" '"status":200' "$OUT"
+OKAYA_API_KEY=wrong-key run --json get group 42
+t_eq "get group --json with a bad key exits 4" 4 "$RC"
+shape "get group 401" "$OUT"
+t_contains "get group 401 names the target" '"target":"42"' "$OUT"
+run --json get group 1710748366424
+shape "get group success" "$OUT"
+run --json notify group 1710748366424
+shape "notify success" "$OUT"
+t_contains "help documents the --json shape" "elapsed_ms and" "$("$APP" --help)"
+
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
   printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
