@@ -33,6 +33,9 @@ static void print_json(const struct history_entry *h)
 	json_object_object_add(obj, "id", json_object_new_string(h->id));
 	if (is_set(h)) {
 		json_object_object_add(obj, "before", h->has_before ? level_to_json(h->before) : NULL);
+		if (h->has_before && h->before_source[0])
+			json_object_object_add(obj, "beforeSource",
+					       json_object_new_string(h->before_source));
 		json_object_object_add(obj, "after", level_to_json(h->after));
 	} else {
 		json_object_object_add(obj, "emailType", json_object_new_string(h->email_type));
@@ -65,8 +68,10 @@ static void change_text(const struct history_entry *h, char *buf, size_t len)
 	}
 	level_format(h->before, before, sizeof before);
 	level_format_diff(h->before, h->after, diff, sizeof diff);
-	snprintf(buf, len, "%s -> %s%s%s%s", before, after, diff[0] ? " (" : "", diff,
-		 diff[0] ? ")" : "");
+	/* Where before came from: the server's, or the last sent from here. */
+	snprintf(buf, len, "%s%s%s%s -> %s%s%s%s", before, h->before_source[0] ? " [" : "",
+		 h->before_source, h->before_source[0] ? "]" : "", after, diff[0] ? " (" : "",
+		 diff, diff[0] ? ")" : "");
 }
 
 static void print_row(const struct history_entry *h)

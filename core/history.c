@@ -199,9 +199,11 @@ static struct json_object *entry_to_json(const struct history_entry *e)
 	if (e->email_type[0]) {
 		rc |= add_string(o, "emailType", e->email_type);
 	} else {
-		if (e->has_before)
+		if (e->has_before) {
 			rc |= add_level(o, "before", e->before);
-		else
+			if (e->before_source[0])
+				rc |= add_string(o, "beforeSource", e->before_source);
+		} else
 			rc |= json_object_object_add(o, "before", NULL);
 		rc |= add_level(o, "after", e->after);
 	}
@@ -270,6 +272,11 @@ static int entry_check(const struct history_entry *e, char *err, size_t errlen)
 	}
 	if (!e->id[0] || memchr(e->id, '\0', sizeof e->id) == NULL) {
 		set_err(err, errlen, "history entry has no target ID");
+		return -1;
+	}
+	if (e->before_source[0] && strcmp(e->before_source, HISTORY_BEFORE_SERVER) != 0 &&
+	    strcmp(e->before_source, HISTORY_BEFORE_HERE) != 0) {
+		set_err(err, errlen, "history entry has an unknown beforeSource");
 		return -1;
 	}
 	if (memchr(e->email_type, '\0', sizeof e->email_type) == NULL) {
@@ -493,6 +500,12 @@ static int entry_from_json(struct json_object *o, struct history_entry *e)
 			if (level_from_json(v, &e->before, why, sizeof why) != 0)
 				goto bad;
 			e->has_before = true;
+			/* Optional (older lines lack it); an unknown word is dropped. */
+			const char *src;
+			if (get_string(o, "beforeSource", &src) == 0 && src &&
+			    (strcmp(src, HISTORY_BEFORE_SERVER) == 0 ||
+			     strcmp(src, HISTORY_BEFORE_HERE) == 0))
+				snprintf(e->before_source, sizeof e->before_source, "%s", src);
 		}
 	}
 

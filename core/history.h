@@ -12,6 +12,9 @@
  *   "kind"      "group" or "participant"
  *   "id"        the target ID, always a string
  *   "before"    set only: array of wire flag strings, or null when unknown
+ *   "beforeSource" set with a known before only: "server" (read from the
+ *               server just before) or "here" (the last level sent from
+ *               this machine)
  *   "after"     set only: array of wire flag strings
  *   "emailType" notify only: "privacyRequest", "checkinReminder"
  *   "status"    HTTP status (0 when no response arrived)
@@ -39,6 +42,10 @@ struct result;
 #define HISTORY_SET    "set"
 #define HISTORY_NOTIFY "notify"
 
+/* Where a set's "before" level came from. */
+#define HISTORY_BEFORE_SERVER "server"
+#define HISTORY_BEFORE_HERE   "here"
+
 /* Longest message or error kept in a line (bytes; cut on a UTF-8 boundary). */
 #define HISTORY_TEXT_MAX 2000
 
@@ -49,6 +56,8 @@ struct history_entry {
 	char id[PARTICIPANT_ID_MAX + 1];
 	bool has_before;                   /* set: was the level before known? */
 	level_t before;
+	char before_source[8];             /* with has_before: HISTORY_BEFORE_SERVER
+					    * or HISTORY_BEFORE_HERE ("" = not said) */
 	level_t after;                     /* set: the level sent */
 	char email_type[32];               /* notify: non-empty; set: "" */
 	long status;

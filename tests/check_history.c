@@ -186,6 +186,28 @@ START_TEST(exactly_the_documented_fields)
 	json_object_put(o);
 	unlink(path);
 
+	/* A known before says where it came from, and reads back. */
+	e.has_before = true;
+	e.before = FLAG_MHCI;
+	strcpy(e.before_source, HISTORY_BEFORE_HERE);
+	append_ok(&e);
+	o = only_line();
+	member_names(o, names, sizeof names);
+	ck_assert_str_eq(names, "action,after,baseUrl,before,beforeSource,elapsedMs,id,kind,"
+			 "message,status,time");
+	json_object_put(o);
+	struct history_entry *got;
+	size_t n, bad;
+	ck_assert_int_eq(history_read(path, NULL, &got, &n, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(got[0].before_source, "here");
+	ck_assert_uint_eq(got[0].before, FLAG_MHCI);
+	history_entries_free(got, n);
+	unlink(path);
+	strcpy(e.before_source, "guess");
+	ck_assert_int_eq(history_append(path, &e, err, sizeof err), -1);
+	e.before_source[0] = '\0';
+
 	memset(&e, 0, sizeof e);
 	strcpy(e.action, HISTORY_NOTIFY);
 	strcpy(e.id, "ok_1");

@@ -207,6 +207,23 @@ run --json notify group 1710748366424
 shape "notify success" "$OUT"
 t_contains "help documents the --json shape" "elapsed_ms and" "$("$APP" --help)"
 
+# ---- 6: a CLI set records the last level sent from here as before ------------
+export OKAYA_CONFIG=$T_TMP/cfg6/config.cfg
+rm -f "$OKAYA_HISTORY"
+run set group 1710748366424 mhci
+t_contains "a first set has no before" '"before":null' "$(tail -n 1 "$OKAYA_HISTORY")"
+t_lacks "a first set has no beforeSource" 'beforeSource' "$(tail -n 1 "$OKAYA_HISTORY")"
+run set group 1710748366424 mhci,transcript
+line=$(tail -n 1 "$OKAYA_HISTORY")
+t_lacks "the second set knows before" '"before":null' "$line"
+t_contains "before says it came from here" '"beforeSource":"here"' "$line"
+run history --limit 1
+t_contains "history shows where before came from" "[here] ->" "$OUT"
+t_contains "history shows the change" "(+transcript)" "$OUT"
+run --json history --limit 1
+t_contains "history --json carries beforeSource" '"beforeSource":"here"' "$OUT"
+export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
+
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
   printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
