@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "safe_text.h"
 #include <time.h>
+#include <wchar.h>
 #include "run.h"
 
 static volatile sig_atomic_t interrupted;
@@ -198,6 +200,34 @@ void fetch_put_text(FILE *out, const char *s)
 	fetch_put_padded(out, s, 0);
 }
 
+/* Display columns of the first n bytes of valid UTF-8 text, or of all of
+ * it (n = (size_t)-1); *fit is set to the bytes that fit in `room` columns. */
+static int text_width(const char *s, int room, size_t *fit)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int cols = 0;
+	size_t i = 0, len = strlen(s);
+	*fit = 0;
+	while (i < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			n = 1;
+			wc = L'?';
+			memset(&st, 0, sizeof st);
+		}
+		int w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		cols += w;
+		i += n;
+		if (cols <= room)
+			*fit = i;
+	}
+	return cols;
+}
+
 void fetch_put_padded(FILE *out, const char *s, int width)
 {
 	/* Each input byte becomes at most 3 (U+FFFD): room for all of s. */
@@ -206,9 +236,31 @@ void fetch_put_padded(FILE *out, const char *s, int width)
 	if (!buf)
 		return;
 	safe_text(s, buf, len);
-	fputs(buf, out);
-	for (int n = (int)strlen(buf); n < width; n++)
-		fputc(' ', out);
+	if (width <= 0) {
+		fputs(buf, out);
+	} else {
+		/* Columns, not bytes: safe_text gives UTF-8 whatever the
+		 * user's locale, so measure it as UTF-8. */
+		locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
+		size_t fit;
+		int cols = text_width(buf, width - 1, &fit);
+		if (cols > width) {
+			/* Too wide: cut it and say so, never push the columns. */
+			buf[fit] = '\0';
+			cols = text_width(buf, width, &fit) + 1;
+			fputs(buf, out);
+			fputs("\u2026", out);
+		} else {
+			fputs(buf, out);
+		}
+		for (; cols < width; cols++)
+			fputc(' ', out);
+		if (old)
+			uselocale(old);
+		if (utf8)
+			freelocale(utf8);
+	}
 	if (buf != small)
 		free(buf);
 }

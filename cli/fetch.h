@@ -58,7 +58,9 @@ void fetch_print_json(struct json_object *obj);
 /* Writes text from the server with control characters as '?', so a name
  * cannot move the cursor or recolour the terminal. */
 void fetch_put_text(FILE *out, const char *s);
-/* The same, then blanks up to width bytes (a table column). */
+/* The same in a table column width display columns wide (wcwidth, so
+ * wide characters count 2): padded with blanks, or cut with "…" when
+ * longer, so the columns after it stay in place. */
 void fetch_put_padded(FILE *out, const char *s, int width);
 
 /* groups.c: GET /groups, parsed (group keys are never read). Returns

@@ -82,7 +82,9 @@ static void print_row(const struct history_entry *h)
 	printf("%-20s  %-6s  %-11s  ", when, h->action, target_kind_name(h->kind));
 	fetch_put_padded(stdout, h->id, 19);
 	fputs("  ", stdout);
-	printf("%3ld  %-40s  ", h->status, change);
+	printf("%4ld  ", h->status);
+	fetch_put_padded(stdout, change, 60);
+	fputs("  ", stdout);
 	fetch_put_text(stdout, h->error ? h->error : h->message ? h->message : "");
 	putchar('\n');
 }
@@ -127,7 +129,7 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 				"are recorded in %s\n", f.id || f.by_kind ? " for this filter" : "",
 				path);
 	} else if (!o->json) {
-		printf("%-20s  %-6s  %-11s  %-19s  %3s  %-40s  %s\n", "TIME (UTC)", "ACTION",
+		printf("%-20s  %-6s  %-11s  %-19s  %4s  %-60s  %s\n", "TIME (UTC)", "ACTION",
 		       "KIND", "ID", "HTTP", "CHANGE", "ANSWER");
 	}
 	for (size_t i = 0; i < n; i++) {

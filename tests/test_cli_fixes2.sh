@@ -219,10 +219,42 @@ t_lacks "the second set knows before" '"before":null' "$line"
 t_contains "before says it came from here" '"beforeSource":"here"' "$line"
 run history --limit 1
 t_contains "history shows where before came from" "[here] ->" "$OUT"
-t_contains "history shows the change" "(+transcript)" "$OUT"
+t_contains "history shows the change" "-> mhci,transcript (+transcript)" "$OUT"
 run --json history --limit 1
 t_contains "history --json carries beforeSource" '"beforeSource":"here"' "$OUT"
 export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
+
+# ---- 12: the history table lines up by display width, long cells cut with … ---
+python3 - "$T_TMP/h12.jsonl" <<'PY'
+import json, sys
+ids = ["ok_short", "ok_" + "x" * 60, "ok_日本語のテスト参加者", "1710748366424"]
+with open(sys.argv[1], "w") as f:
+    for i in ids:
+        kind = "group" if i.isdigit() else "participant"
+        f.write(json.dumps({"time": "2024-05-01T09:30:00Z", "action": "set", "kind": kind, "id": i,
+                            "before": ["mhci", "groupPerecntiles", "transcript", "features"],
+                            "beforeSource": "server", "after": ["mhci"], "status": 200,
+                            "message": "ANSWERTEXT", "elapsedMs": 1.0, "baseUrl": "http://x"},
+                           ensure_ascii=False) + "\n")
+PY
+OKAYA_HISTORY=$T_TMP/h12.jsonl "$APP" history >"$T_TMP/out" 2>"$T_TMP/err"
+t_eq "history table exits 0" 0 "$?"
+cols=$(python3 - "$T_TMP/out" <<'PY'
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+out = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    # The status is right-aligned under HTTP: compare where each ends.
+    at_answer = line.rfind("ANSWER")
+    at_http = line.find(" 200 ") + 4 if " 200 " in line else line.find("HTTP") + 4
+    out.add((width(line[:at_http]), width(line[:at_answer])))
+print(len(out), sorted(out))
+PY
+)
+t_contains "every row lines up with the header (HTTP and ANSWER columns)" "1 [" "$cols"
+t_contains "a long ID is cut with …" "ok_xxxxxxxxxxxxxxx…" "$(cat "$T_TMP/out")"
+t_lacks "a long ID does not spill" "xxxxxxxxxxxxxxxxxxxx" "$(cat "$T_TMP/out")"
 
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
