@@ -166,7 +166,9 @@ static const struct command_help commands[] = {
 	  "--json: one object per line, in the file's own shape.\n"
 	  "File: $OKAYA_HISTORY, else $XDG_STATE_HOME/okaya-privacy/history.jsonl, else\n"
 	  "~/.local/state/okaya-privacy/history.jsonl (mode 0600). Lines that cannot be\n"
-	  "read are skipped with a warning on stderr; that is never fatal.\n" },
+	  "read are skipped with a warning on stderr; that is never fatal.\n"
+	  "Exit: 0, 2 bad usage (--dry-run and --curl do not apply), 3 the history\n"
+	  "file cannot be read (a directory, no permission).\n" },
 	{ "tui",
 	  "usage: okaya-privacy [tui] [--group ID | --participant ID] [--config PATH]\n"
 	  "\n"

@@ -97,7 +97,12 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 			"participant] [--limit N] [--json]");
 		return EXIT_USAGE;
 	}
-	struct history_filter f = { .id = o->history_target, .limit = (size_t)o->history_limit };
+	if (o->dry_run || o->curl) {
+		/* It reads a local file: there is no request to show. */
+		cli_error("history sends no request: --dry-run and --curl do not go with it");
+		return EXIT_USAGE;
+	}
+	struct history_filter f = { .limit = (size_t)o->history_limit };
 	if (o->history_kind) {
 		if (target_kind_parse(o->history_kind, &f.kind) != 0) {
 			cli_error("--kind wants group or participant, not "
@@ -105,6 +110,18 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		f.by_kind = true;
+	}
+	/* The ID as set spells it: trimmed, and for a group without leading
+	 * zeros (the history holds that spelling). */
+	struct target t;
+	char err[512];
+	if (o->history_target) {
+		if (target_set(&t, f.by_kind ? f.kind : TARGET_PARTICIPANT, o->history_target,
+			       err, sizeof err) != 0) {
+			cli_error("--target: %s", err);
+			return EXIT_USAGE;
+		}
+		f.id = t.id;
 	}
 	char *path = history_default_path();
 	if (!path) {
@@ -114,11 +131,11 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 	}
 	struct history_entry *h;
 	size_t n, corrupt;
-	char err[512];
 	if (history_read(path, &f, &h, &n, &corrupt, err, sizeof err) != 0) {
+		/* Not a usage error: the file is there but cannot be read. */
 		cli_error("%s", err);
 		free(path);
-		return EXIT_USAGE;
+		return EXIT_NO_ANSWER;
 	}
 	if (corrupt)
 		cli_error("warning: %zu corrupt %s skipped in %s", corrupt,

@@ -256,6 +256,50 @@ t_contains "every row lines up with the header (HTTP and ANSWER columns)" "1 [" 
 t_contains "a long ID is cut with …" "ok_xxxxxxxxxxxxxxx…" "$(cat "$T_TMP/out")"
 t_lacks "a long ID does not spill" "xxxxxxxxxxxxxxxxxxxx" "$(cat "$T_TMP/out")"
 
+# ---- 14: small things -----------------------------------------------------------
+mkdir -p "$T_TMP/hdir"
+OKAYA_HISTORY=$T_TMP/hdir "$APP" history >/dev/null 2>"$T_TMP/err"
+t_eq "a directory as the history exits 3 (not a usage error)" 3 "$?"
+t_contains "and says it cannot be read" "cannot read history" "$(cat "$T_TMP/err")"
+run history --target ' 1710748366424 '
+t_eq "history --target is trimmed like set" 0 "$RC"
+t_contains "history --target ' ID ' finds the ID" "1710748366424" "$OUT"
+run history --kind group --target 01710748366424
+t_contains "history --kind group --target drops leading zeros" "1710748366424" "$OUT"
+for mode in --dry-run --curl; do
+  run $mode history
+  t_eq "history $mode is refused (exit 2)" 2 "$RC"
+done
+printf '[{"groupID": "", "groupName": "Empty"}]' >"$T_TMP/empty.json"
+tiny "$T_TMP/empty.json" groups
+t_eq "an empty groupID from the server exits 3" 3 "$RC"
+t_contains "it is named as the server's" "the server sent an empty groupID" "$ERR"
+t_lacks "not as the input message" "type the group" "$ERR"
+printf 'api_key = "k123456789abcdef";\n' >"$T_TMP/k.cfg"; chmod 600 "$T_TMP/k.cfg"
+for key in short-k k123456789abcdef; do
+  printf '%s\n' "$key" >"$T_TMP/key"; chmod 600 "$T_TMP/key"
+  "$APP" --base-url "$SANDBOX_URL" --api-key-file "$T_TMP/key" groups >/dev/null 2>"$T_TMP/err"
+  t_contains "a refused key of ${#key} characters shows 8 stars" "the key ********" "$(cat "$T_TMP/err")"
+  t_lacks "the mask does not give the length of $key" "*********" "$(cat "$T_TMP/err")"
+done
+
+# ---- 8: group keys and the API key never come back through the CLI -----------
+printf '{"error": "Bad key demo-key-0123456789 for gk_AbC-12_x9 in group 5"}' >"$T_TMP/echo.json"
+tiny_start "$T_TMP/echo.json" 400 || t_fail "tiny server starts"
+rm -f "$OKAYA_HISTORY"
+OKAYA_API_KEY=demo-key-0123456789 "$APP" --base-url "$TINY_URL" set group 5 mhci >"$T_TMP/out" 2>"$T_TMP/err"
+t_eq "an echoing 400 exits 1" 1 "$?"
+OKAYA_API_KEY=demo-key-0123456789 "$APP" --base-url "$TINY_URL" --json notify group 5 >>"$T_TMP/out" 2>>"$T_TMP/err"
+tiny_stop
+all=$(cat "$T_TMP/out" "$T_TMP/err" "$OKAYA_HISTORY")
+t_contains "the server's error is still shown" "Bad key" "$all"
+t_lacks "the API key is never shown nor recorded" "demo-key-0123456789" "$all"
+t_lacks "a group key is never shown nor recorded" "gk_AbC" "$all"
+t_lacks "no part of the group key is left" "12_x9" "$all"
+printf '[{"groupID": 5, "groupName": "see gk_secret99", "key": "gk_secret99", "requestedPrivacyLevel": []}]' >"$T_TMP/gk.json"
+tiny "$T_TMP/gk.json" --json groups
+t_lacks "groups --json never shows a group key" "gk_secret99" "$OUT$ERR"
+
 # ---- 2: group IDs beyond 64 bits are refused, never cut to another ID --------
 for big in 18446744073709551616 123456789012345678901234567890; do
   printf '[{"groupID": %s, "groupName": "Big", "requestedPrivacyLevel": [], "consentRequired": false}]' \
