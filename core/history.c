@@ -595,6 +595,137 @@ static void keep_newest_first(struct keep *k)
 	reverse(k->items, oldest, k->count);
 }
 
+/* One raw line (no newline needed): parsed, filtered and kept, or counted
+ * as corrupt. -1 only when memory runs out. */
+static int take_line(const char *line, size_t len, struct json_tokener *tok,
+		     const struct history_filter *f, struct keep *k, size_t *bad)
+{
+	if (blank(line, len))
+		return 0;
+	if (len > HISTORY_LINE_MAX || memchr(line, '\0', len)) {
+		(*bad)++;
+		return 0;
+	}
+	json_tokener_reset(tok);
+	struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
+	/* Anything after the object (two lines glued together) is damage. */
+	size_t end = json_tokener_get_parse_end(tok);
+	if (!o || !blank(line + end, len - end)) {
+		json_object_put(o);
+		(*bad)++;
+		return 0;
+	}
+	struct history_entry e;
+	int ok = entry_from_json(o, &e);
+	json_object_put(o);
+	if (ok != 0) {
+		(*bad)++;
+		return 0;
+	}
+	if (!filter_pass(f, &e)) {
+		history_entry_clear(&e);
+		return 0;
+	}
+	if (keep_push(k, &e) != 0) {
+		history_entry_clear(&e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Streams the whole file in write order (k then holds the oldest first). */
+static int read_forwards(int fd, struct json_tokener *tok, const struct history_filter *f,
+			 struct keep *k, size_t *bad)
+{
+	FILE *fp = fdopen(fd, "r");
+	if (!fp) {
+		close(fd);
+		return -1;
+	}
+	char *line = NULL;
+	size_t linecap = 0;
+	ssize_t len;
+	int rc = 0;
+	while (rc == 0 && (len = getline(&line, &linecap, fp)) >= 0)
+		rc = take_line(line, (size_t)len, tok, f, k, bad) != 0 ? -2 : 0;
+	if (rc == 0 && ferror(fp))
+		rc = -1;
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+#define BACK_BLOCK (64 * 1024)
+
+/* With a limit: reads blocks from the end, newest line first, and stops
+ * once k holds f->limit entries, so `history --limit 10` does not read a
+ * year of lines. k then holds the newest first. A line longer than
+ * HISTORY_LINE_MAX is counted corrupt once and skipped. */
+static int read_backwards(int fd, off_t size, struct json_tokener *tok,
+			  const struct history_filter *f, struct keep *k, size_t *bad)
+{
+	char *carry = NULL;     /* the start of a line whose end we have seen... */
+	size_t carry_len = 0;   /* ...i.e. the bytes after the last newline so far */
+	bool skipping = false;  /* inside an over-long line */
+	off_t pos = size;
+	int rc = 0;
+	while (rc == 0 && pos > 0 && k->count < k->limit) {
+		size_t blk = pos > BACK_BLOCK ? BACK_BLOCK : (size_t)pos;
+		pos -= (off_t)blk;
+		char *buf = malloc(blk + carry_len);
+		if (!buf) {
+			rc = -2;
+			break;
+		}
+		size_t got = 0;
+		while (got < blk) {
+			ssize_t r = pread(fd, buf + got, blk - got, pos + (off_t)got);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		if (got != blk) {
+			free(buf);
+			rc = -1;
+			break;
+		}
+		if (carry_len)
+			memcpy(buf + blk, carry, carry_len);
+		free(carry);
+		carry = NULL;
+		size_t len = blk + carry_len, end = len;
+		carry_len = 0;
+		for (size_t i = len; i > 0 && rc == 0 && k->count < k->limit; i--) {
+			if (buf[i - 1] != '\n')
+				continue;
+			if (skipping)
+				skipping = false; /* the rest of the long line: dropped */
+			else
+				rc = take_line(buf + i, end - i, tok, f, k, bad) != 0 ? -2 : 0;
+			end = i - 1;
+		}
+		if (rc == 0 && k->count < k->limit) {
+			if (pos == 0 && !skipping) {
+				rc = take_line(buf, end, tok, f, k, bad) != 0 ? -2 : 0;
+			} else if (!skipping && end > HISTORY_LINE_MAX) {
+				(*bad)++;
+				skipping = true;
+			} else if (!skipping && end > 0) {
+				carry = malloc(end);
+				if (!carry)
+					rc = -2;
+				else
+					memcpy(carry, buf, carry_len = end);
+			}
+		}
+		free(buf);
+	}
+	free(carry);
+	return rc;
+}
+
 int history_read(const char *path, const struct history_filter *f,
 		 struct history_entry **out, size_t *n, size_t *corrupt,
 		 char *err, size_t errlen)
@@ -614,70 +745,43 @@ int history_read(const char *path, const struct history_filter *f,
 		set_err(err, errlen, "cannot open history %s: %s", path, strerror(errno));
 		return -1;
 	}
-	FILE *fp = fdopen(fd, "r");
-	if (!fp) {
-		set_err(err, errlen, "cannot read history %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		set_err(err, errlen, "cannot read history %s: %s", path,
+			S_ISDIR(st.st_mode) ? "it is a directory" : strerror(errno));
 		close(fd);
 		return -1;
 	}
 	struct json_tokener *tok = json_tokener_new();
 	if (!tok) {
-		fclose(fp);
+		close(fd);
 		set_err(err, errlen, "out of memory reading history");
 		return -1;
 	}
 	struct keep k = { .limit = f ? f->limit : 0 };
 	size_t bad = 0;
-	char *line = NULL;
-	size_t linecap = 0;
-	ssize_t len;
-	int rc = 0;
-	while ((len = getline(&line, &linecap, fp)) >= 0) {
-		if (blank(line, (size_t)len))
-			continue;
-		if (len > HISTORY_LINE_MAX || memchr(line, '\0', (size_t)len)) {
-			bad++;
-			continue;
-		}
-		json_tokener_reset(tok);
-		struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
-		/* Anything after the object (two lines glued together) is damage. */
-		size_t end = json_tokener_get_parse_end(tok);
-		if (!o || !blank(line + end, (size_t)len - end)) {
-			json_object_put(o);
-			bad++;
-			continue;
-		}
-		struct history_entry e;
-		int ok = entry_from_json(o, &e);
-		json_object_put(o);
-		if (ok != 0) {
-			bad++;
-			continue;
-		}
-		if (!filter_pass(f, &e)) {
-			history_entry_clear(&e);
-			continue;
-		}
-		if (keep_push(&k, &e) != 0) {
-			history_entry_clear(&e);
-			set_err(err, errlen, "out of memory reading history");
-			rc = -1;
-			break;
-		}
+	/* Backwards needs a seekable file; a pipe is streamed. */
+	bool back = k.limit > 0 && S_ISREG(st.st_mode);
+	int rc;
+	if (back) {
+		/* No ring: entries arrive newest first and stop at the limit. */
+		rc = read_backwards(fd, st.st_size, tok, f, &k, &bad);
+		close(fd);
+	} else {
+		rc = read_forwards(fd, tok, f, &k, &bad);
 	}
-	if (rc == 0 && ferror(fp)) {
-		set_err(err, errlen, "cannot read history %s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	free(line);
+	int saved = errno;
 	json_tokener_free(tok);
-	fclose(fp);
 	if (rc != 0) {
+		if (rc == -2)
+			set_err(err, errlen, "out of memory reading history");
+		else
+			set_err(err, errlen, "cannot read history %s: %s", path, strerror(saved));
 		history_entries_free(k.items, k.count);
 		return -1;
 	}
-	keep_newest_first(&k);
+	if (!back)
+		keep_newest_first(&k);
 	if (k.count == 0) {
 		free(k.items);
 		k.items = NULL;

@@ -110,7 +110,8 @@ int history_append(const char *path, const struct history_entry *e,
 /* Reads path, newest first (last line written comes first), keeping entries
  * that pass f. *out becomes a malloc'd array of *n entries (NULL when 0),
  * released with history_entries_free(). *corrupt (may be NULL) is the number
- * of lines skipped as unreadable. A missing file is 0 entries, not an error.
+ * of lines skipped as unreadable among those read: with a limit, a regular
+ * file is read backwards from its end and only until the limit is met. A missing file is 0 entries, not an error.
  * Returns 0, or -1 with a message when the file exists but cannot be read. */
 int history_read(const char *path, const struct history_filter *f,
 		 struct history_entry **out, size_t *n, size_t *corrupt,

@@ -705,13 +705,90 @@ START_TEST(large_history_reads_fast)
 	fill_history(100000);
 	double all_ms = timed_read(NULL, 100000 - 99, 99);
 	struct history_filter f = { .id = "1", .limit = 50 };
-	double limited_ms = timed_read(&f, 50, 99);
+	/* Read from the end: the 50 newest lines hold no broken one. */
+	double limited_ms = timed_read(&f, 50, 0);
 	fprintf(stderr, "history: read 10000 lines in %.0f ms, 100000 in %.0f ms "
 		"(%.0f ms with limit 50)\n", small_ms, all_ms, limited_ms);
 	/* Linear is ~10x; quadratic would be ~100x. Budgets are generous for a
 	 * shared machine: ~0.8 s is typical for 100,000 lines. */
 	ck_assert_double_lt(all_ms, 30 * small_ms + 50);
 	ck_assert_double_lt(all_ms, 3000.0 * SLOWDOWN);
+	/* A limit stops early instead of reading the whole file. */
+	ck_assert_double_lt(limited_ms, all_ms / 4 + 5);
+}
+END_TEST
+
+/* Read backwards with a limit, the newest entries are exactly those of a
+ * full read: lines spanning blocks, long ones, blank ones, broken ones and
+ * a last line without its newline included. */
+START_TEST(limit_reads_backwards_the_same)
+{
+	snprintf(path, sizeof path, "%s/raw.jsonl", dir);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	size_t msg_max = 150000;
+	char *msg = malloc(msg_max + 1);
+	memset(msg, 'm', msg_max);
+	for (int i = 0; i < 300; i++) {
+		size_t len = (size_t)(i * 7919) % (i % 10 == 0 ? msg_max : 3000);
+		if (i % 37 == 5)
+			fputs("{broken\n", fp);
+		if (i % 41 == 3)
+			fputs("\n  \n", fp);
+		fprintf(fp, "{\"time\":\"2024-05-01T09:30:00Z\",\"action\":\"set\","
+			"\"kind\":\"group\",\"id\":\"%d\",\"before\":null,\"after\":[],"
+			"\"status\":200,\"message\":\"%.*s\"}%s", i, (int)len, msg,
+			i == 299 ? "" : "\n");
+	}
+	fclose(fp);
+	free(msg);
+	struct history_entry *all, *got;
+	size_t n_all, n, bad;
+	ck_assert_int_eq(history_read(path, NULL, &all, &n_all, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n_all, 300);
+	ck_assert_uint_eq(bad, 8);
+	static const size_t limits[] = { 1, 2, 3, 10, 31, 150, 299, 300, 301, 1000 };
+	for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+		struct history_filter f = { .limit = limits[l] };
+		ck_assert_int_eq(history_read(path, &f, &got, &n, &bad, err, sizeof err), 0);
+		ck_assert_uint_eq(n, limits[l] < 300 ? limits[l] : 300);
+		for (size_t i = 0; i < n; i++) {
+			ck_assert_str_eq(got[i].id, all[i].id);
+			ck_assert_str_eq(got[i].message, all[i].message);
+		}
+		history_entries_free(got, n);
+	}
+	/* A line longer than HISTORY_LINE_MAX, between good ones, is one
+	 * corrupt line either way. */
+	fp = fopen(path, "a");
+	fputs("\n{\"huge\":\"", fp);
+	for (int i = 0; i < 1200; i++) /* 1.2 MB: over history.c's 1 MiB cap */
+		fprintf(fp, "%01000d", 0);
+	fputs("\"}\n", fp);
+	fprintf(fp, "{\"time\":\"2024-05-01T09:30:00Z\",\"action\":\"set\","
+		"\"kind\":\"group\",\"id\":\"last\",\"before\":null,\"after\":[],"
+		"\"status\":200}\n");
+	fclose(fp);
+	history_entries_free(all, n_all);
+	ck_assert_int_eq(history_read(path, NULL, &all, &n_all, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n_all, 301);
+	ck_assert_uint_eq(bad, 9);
+	struct history_filter lf = { .limit = 1000 };
+	ck_assert_int_eq(history_read(path, &lf, &got, &n, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 301);
+	ck_assert_uint_eq(bad, 9);
+	ck_assert_str_eq(got[0].id, "last");
+	ck_assert_str_eq(got[1].id, "299");
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(got[i].id, all[i].id);
+	history_entries_free(got, n);
+
+	struct history_filter f = { .id = "290", .limit = 1 };
+	ck_assert_int_eq(history_read(path, &f, &got, &n, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(strlen(got[0].message), (size_t)(290 * 7919) % msg_max);
+	history_entries_free(got, n);
+	history_entries_free(all, n_all);
 }
 END_TEST
 
@@ -736,6 +813,7 @@ int main(void)
 	tcase_add_test(tc, short_write_reported);
 	tcase_add_test(tc, default_path_sources);
 	tcase_add_test(tc, large_history_reads_fast);
+	tcase_add_test(tc, limit_reads_backwards_the_same);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
