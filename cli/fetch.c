@@ -136,7 +136,9 @@ struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start
 
 int fetch_exit_code(const struct result *r)
 {
-	if (r->fail == FAIL_CANCELLED)
+	/* Cancelled in flight, or Ctrl-C during the wait before a retry. */
+	if (r->fail == FAIL_CANCELLED ||
+	    (interrupted && !(r->fail == FAIL_NONE && r->status >= 200 && r->status < 300)))
 		return EXIT_INTERRUPTED;
 	if (r->fail != FAIL_NONE)
 		return EXIT_NO_ANSWER;
@@ -180,8 +182,12 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 			 !r->sent ? " before it was sent" : !post ? ""
 			 : email ? ": the email may or may not have been sent"
 			 : ": it may or may not have been applied");
+	} else if (fetch_exit_code(r) == EXIT_INTERRUPTED) {
+		char last_sum[256];
+		snprintf(sum, sizeof sum, "stopped by Ctrl-C while waiting to try again; "
+			 "the last answer was %s", result_summary(r, last_sum, sizeof last_sum));
 	}
-	if (!o->json && r->fail == FAIL_CANCELLED) {
+	if (!o->json && fetch_exit_code(r) == EXIT_INTERRUPTED) {
 		cli_say(stderr, "%s: %s: %s\n", outcome, what, sum);
 		return;
 	}
@@ -189,7 +195,7 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 		cli_say(stderr, "%s: %s: %s\n", outcome, what, result_summary(r, sum, sizeof sum));
 		return;
 	}
-	const char *error = r->fail == FAIL_CANCELLED ? sum
+	const char *error = fetch_exit_code(r) == EXIT_INTERRUPTED ? sum
 			    : r->fail != FAIL_NONE && r->fail_text ? r->fail_text
 			    : r->error ? r->error : result_summary(r, sum, sizeof sum);
 	fetch_print_json(fetch_result_json(t, outcome, r->status, r->message, error));

@@ -136,6 +136,17 @@ t_contains "the cancelled notify is in the history as maybe applied" "unknown: m
 sandbox_stop
 SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 
+sandbox_start --html || t_fail "html sandbox starts"
+"$APP" --base-url "$SANDBOX_URL" --max-wait 60 groups >"$T_TMP/out" 2>"$T_TMP/err" &
+pid=$!
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+t_eq "Ctrl-C while waiting to retry groups exits 130" 130 "$?"
+t_contains "and says so" "stopped by Ctrl-C while waiting to try again" "$(cat "$T_TMP/err")"
+sandbox_stop
+SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
+
 # ---- 13: output that cannot be written is an error (exit 5) --------------------
 run set group 1710748366424 mhci
 t_eq "a set for the recent list" 0 "$RC"
