@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "history.h"
 #include "safe_text.h"
 #include <time.h>
 #include <wchar.h>
@@ -169,6 +170,13 @@ void fetch_print_json(struct json_object *obj)
 	json_object_put(obj);
 }
 
+/* A POST written and never answered: it may have been applied. */
+static bool post_lost(const struct result *r)
+{
+	return r->sent && r->method && strcmp(r->method, "POST") == 0 &&
+	       r->fail != FAIL_NONE && r->fail != FAIL_REDIRECT && r->fail != FAIL_CANCELLED;
+}
+
 void fetch_report_failure(const struct cli_opts *o, const char *what, const struct target *t,
 			  const struct result *r)
 {
@@ -192,10 +200,12 @@ void fetch_report_failure(const struct cli_opts *o, const char *what, const stru
 		return;
 	}
 	if (!o->json) {
-		cli_say(stderr, "%s: %s: %s\n", outcome, what, result_summary(r, sum, sizeof sum));
+		cli_say(stderr, "%s: %s: %s\n", outcome, what, post_lost(r)
+			? history_outcome_text(r, sum, sizeof sum) : result_summary(r, sum, sizeof sum));
 		return;
 	}
 	const char *error = fetch_exit_code(r) == EXIT_INTERRUPTED ? sum
+			    : post_lost(r) ? history_outcome_text(r, sum, sizeof sum)
 			    : r->fail != FAIL_NONE && r->fail_text ? r->fail_text
 			    : r->error ? r->error : result_summary(r, sum, sizeof sum);
 	fetch_print_json(fetch_result_json(t, outcome, r->status, r->message, error));

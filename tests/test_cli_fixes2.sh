@@ -74,10 +74,12 @@ run --timeout 1 notify group 1710748366424
 t_eq "notify timing out exits 3" 3 "$RC"
 t_eq "a notify that timed out after sending leaves one history line" 1 "$(hist_lines)"
 t_contains "it is recorded as maybe applied" '"error":"unknown: may have been applied (timed out' "$(tail -n 1 "$OKAYA_HISTORY")"
+t_contains "notify says the email may have gone out" "unknown: may have been applied (timed out" "$ERR"
 rm -f "$OKAYA_HISTORY"
 run --timeout 1 --max-wait 5 set group 1710748366424 mhci
 t_eq "set timing out 3 times exits 3" 3 "$RC"
 t_eq "each of the 3 tries that timed out has its history line" 3 "$(hist_lines)"
+t_contains "set says it may have been applied" "unknown: may have been applied (timed out" "$ERR"
 sandbox_stop
 sandbox_start --redirect http://127.0.0.1:9/elsewhere || t_fail "redirecting sandbox starts"
 rm -f "$OKAYA_HISTORY"
