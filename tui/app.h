@@ -158,6 +158,8 @@ void mainscr_cursor(struct app *a);
 void mainscr_load_group(struct app *a, const struct group_info *g);
 /* The ID field's text differs from the loaded target: load it (on leaving the field). */
 void mainscr_load_typed(struct app *a);
+/* The ID field refused text that would pass the limit: says so inline. */
+void mainscr_refuse_long(struct app *a);
 
 /* ---- tui/fetch.c: reads (GET) through the same engine ---- */
 /* Starts reading the current state of t for the form (GET /groups or

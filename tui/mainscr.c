@@ -132,6 +132,14 @@ static void set_focus(struct app *a, enum focus f)
 		mainscr_load_typed(a);   /* a typed ID is loaded like any other */
 }
 
+void mainscr_refuse_long(struct app *a)
+{
+	snprintf(a->note, sizeof a->note,
+		 "Error: an ID is at most %d bytes; the field is full, nothing was cut.",
+		 PARTICIPANT_ID_MAX);
+	a->note_error = true;
+}
+
 static void toggle_flag(struct app *a, int i)
 {
 	if (i < 0 || i >= FLAG_COUNT)
@@ -159,6 +167,8 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 			/* Any edit makes an old complaint stale. */
 			if (a->note_error)
 				a->note[0] = '\0', a->note_error = false;
+			if (lineedit_refused(a->id_edit))
+				mainscr_refuse_long(a);
 			return;
 		}
 	} else {

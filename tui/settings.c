@@ -45,7 +45,7 @@ static void build(struct app *a)
 	/* The key field is narrower: the masked current key sits beside it. */
 	v->edit[F_KEY] = lineedit_new(y + 2, x + LABEL_W + 2, fw / 2, API_KEY_MAX, true,
 				      v->text[F_KEY]);
-	v->edit[F_URL] = lineedit_new(y + 4, x + LABEL_W + 2, fw, 500, false, v->text[F_URL]);
+	v->edit[F_URL] = lineedit_new(y + 4, x + LABEL_W + 2, fw, API_KEY_MAX, false, v->text[F_URL]);
 	v->edit[F_TIMEOUT] = lineedit_new(y + 5, x + LABEL_W + 2, 6, 5, false,
 					  v->text[F_TIMEOUT]);
 	for (int i = 0; i < N_EDITS; i++)
