@@ -61,5 +61,60 @@ t_eq "256 bytes accepted" "$(rep a 256)" "$(last_participant)"
 keys F10
 wait_exit
 
+# --- 2. pastes into Settings: a line break never moves into the next field ----
+# paste TEXT [-p]: through a tmux buffer, as a terminal paste. -p wraps it in
+# the bracketed-paste markers (tmux adds them only when the app asked).
+paste() { printf '%b' "$1" | TM load-buffer -b tp -; TM paste-buffer -d -b tp ${2:-} -t "$TUI_S"; }
+cfg_before=$(cat "$CFG")
+tui_start "$CFG"
+t_screen "form up" "Group ID"
+keys F3
+t_screen "settings open (paste)" "Base URL"
+paste 'demo-\nkey' -p
+t_screen "bracketed paste with a line break refused" "not pasted"
+t_contains "with api_key_clean's reason" "paste it again on a single line" "$(screen)"
+t_contains "key field still empty" "type or paste a new key" "$(screen)"
+t_contains "Base URL untouched" "$SANDBOX_URL" "$(screen)"
+paste '  new-key-9c1e  ' -p
+t_screen "a clean paste is trimmed and kept" "new key: ********9c1e (12 characters)"
+keys C-u
+# Without the markers (a terminal without bracketed paste): Enter stays put.
+paste 'demo-\nkey'
+t_screen "Enter in the key field is a line break, not a move" "line break"
+t_contains "focus stays on the key" ">API key" "$(screen)"
+keys Tab Tab Tab Tab Enter
+t_screen "saving a broken key is refused" "had a line break"
+t_eq "config unchanged" "$cfg_before" "$(cat "$CFG")"
+keys Escape F10
+wait_exit
+
+# --- 3. pastes into the form are text only ------------------------------------
+tui_start "$CFG"
+t_screen "form up (paste)" "Group ID"
+paste '42\nq' -p
+t_screen "paste with a line break refused in the ID field" "an ID is one line"
+sleep 0.3
+t_lacks "q in a paste did not quit" "0" "$(cat "$TUI_DIR/rc" 2>/dev/null || echo)"
+paste '  4242  ' -p
+t_screen "trimmed paste lands in the ID field" "Group ID    4242"
+keys Tab
+t_screen "on the flags" "> Flags"
+paste '123\n456 a 3' -p
+t_screen "paste outside a text field does nothing" "A paste goes into the ID field only"
+t_contains "no flag ticked by a paste" "F5 sends: none" "$(screen)"
+paste 'q' -p
+sleep 0.3
+if [ -s "$TUI_DIR/rc" ]; then t_fail "q pasted on the flags does not quit"; else t_ok "q pasted on the flags does not quit"; fi
+keys F10
+wait_exit
+t_eq "stty identical (bracketed paste off again)" "$(cat "$TUI_DIR/stty.before")" "$(cat "$TUI_DIR/stty.after")"
+
+# --- 8. a terminal that cannot address the cursor is refused -----------------
+TUI_ENV="TERM=dumb" tui_start "$CFG"
+wait_exit && t_ok "TERM=dumb exits" || t_fail "TERM=dumb exits" "$(screen)"
+t_eq "TERM=dumb: exit 2" 2 "$(cat "$TUI_DIR/rc" 2>/dev/null)"
+t_contains "TERM=dumb points to the CLI" "okaya-privacy set" "$(cat "$TUI_DIR/stderr")"
+t_eq "TERM=dumb: stty untouched" "$(cat "$TUI_DIR/stty.before")" "$(cat "$TUI_DIR/stty.after")"
+
 tui_no_sanitizer_reports
 t_done

@@ -163,6 +163,8 @@ void app_key(struct app *a, bool fkey, wint_t ch)
 {
 	if (fkey && ch == KEY_RESIZE)
 		return;     /* the SIGWINCH flag does the work */
+	if (paste_key(a, fkey, ch))
+		return;     /* a paste is text for the focused field, never keys */
 	enum action act = keys_action(SC_ANY, fkey, ch);
 	if (act == ACT_QUIT && fkey) {      /* F10 quits from anywhere */
 		a->quit = true;

@@ -120,6 +120,12 @@ struct app {
 	WINDOW *email_win;
 	PANEL *email_panel;
 
+	/* A bracketed paste being received: text only, applied at its end. */
+	bool pasting;
+	char paste[4096];
+	size_t paste_len;
+	bool paste_over;            /* longer than paste[] holds */
+
 	/* Widgets of the main form. */
 	struct lineedit *id_edit;
 
@@ -239,5 +245,12 @@ void app_layout(struct app *a);   /* destroy + build everything for the size */
 void app_redraw(struct app *a);   /* draw everything from state */
 void app_key(struct app *a, bool fkey, wint_t ch);
 void app_teardown(struct app *a); /* frees every widget and overlay state */
+
+/* ---- tui/paste.c: bracketed paste ---- */
+/* Takes the keys between the paste markers; true when the key was one
+ * (a marker or pasted text), so app_key must not act on it. */
+bool paste_key(struct app *a, bool fkey, wint_t ch);
+/* Settings' share: the paste for its focused field (settings.c). */
+void settings_paste(struct app *a, const char *text);
 
 #endif

@@ -16,6 +16,7 @@ enum { F_KEY, F_URL, F_TIMEOUT, F_REVIEW, F_SAVE, F_COUNT };
 struct settings_view {
 	char text[N_EDITS][API_KEY_MAX + 1];  /* what the three text fields hold */
 	bool review;
+	bool key_broken;   /* Enter was pressed in the key field: a split paste */
 	int field;
 	char msg[320];
 	bool msg_error;
@@ -103,7 +104,9 @@ static void draw(struct app *a)
 	/* What was typed, masked too, so a paste can be checked by its end. */
 	if (v->edit[F_KEY])
 		lineedit_text(v->edit[F_KEY], v->text[F_KEY], sizeof v->text[F_KEY]);
-	if (v->text[F_KEY][0]) {
+	if (v->key_broken) {
+		snprintf(line, sizeof line, "new key: has a line break (Ctrl-U clears)");
+	} else if (v->text[F_KEY][0]) {
 		char clean[API_KEY_MAX + 1], err[128];
 		if (api_key_clean(v->text[F_KEY], clean, sizeof clean, err, sizeof err) == 0) {
 			api_key_mask(clean, masked, sizeof masked);
@@ -135,7 +138,8 @@ static void draw(struct app *a)
 	if (v->msg[0]) {
 		attr_t at = v->msg_error ? app_attr(a, PAIR_ERR) : A_NORMAL;
 		wattron(v->win, at);
-		draw_text(v->win, h - 3, 2, v->msg, w - 4);
+		/* Two lines: reasons (a save error, api_key_clean's) are long. */
+		draw_wrap(v->win, h - 4, 2, v->msg, w - 4, 2);
 		wattroff(v->win, at);
 	}
 	char where[300];
@@ -158,6 +162,13 @@ static void save(struct app *a)
 		snprintf(v->msg, sizeof v->msg, "Error: the timeout must be 1 to 3600 seconds.");
 		v->msg_error = true;
 		v->field = F_TIMEOUT;
+		return;
+	}
+	if (v->key_broken) {
+		snprintf(v->msg, sizeof v->msg, "Error: the key had a line break in it; clear it "
+			 "with Ctrl-U and paste it again on one line.");
+		v->msg_error = true;
+		v->field = F_KEY;
 		return;
 	}
 	if (v->text[F_KEY][0] &&
@@ -220,8 +231,18 @@ static void key(struct app *a, bool fkey, wint_t ch)
 			save(a);
 		else if (v->field == F_REVIEW)
 			v->review = !v->review;
-		else
-			move_to(v, v->field + 1);
+		else if (v->field == F_KEY) {
+			/* Enter here is most likely a line break inside a paste:
+			 * the rest must not land in the Base URL unseen. */
+			v->key_broken = true;
+			snprintf(v->msg, sizeof v->msg, "Error: a line break in the key (Enter or "
+				 "a paste); Ctrl-U clears it. Tab moves on.");
+			v->msg_error = true;
+		} else {
+			snprintf(v->msg, sizeof v->msg, "Tab moves to the next field; Enter on "
+				 "[ Save ] saves.");
+			v->msg_error = false;
+		}
 		return;
 	default:
 		break;
@@ -230,10 +251,62 @@ static void key(struct app *a, bool fkey, wint_t ch)
 		move_to(v, v->field + (ch == KEY_UP ? -1 : 1));
 		return;
 	}
-	if (v->field < N_EDITS)
+	if (v->field < N_EDITS) {
 		lineedit_key(v->edit[v->field], fkey, ch);
+		if (lineedit_refused(v->edit[v->field])) {
+			snprintf(v->msg, sizeof v->msg, "Error: at most %zu bytes here.",
+				 lineedit_max(v->edit[v->field]));
+			v->msg_error = true;
+		}
+		if (v->field == F_KEY && v->key_broken) {
+			lineedit_text(v->edit[F_KEY], v->text[F_KEY], sizeof v->text[F_KEY]);
+			v->key_broken = v->text[F_KEY][0] != '\0';   /* cleared: a fresh start */
+		}
+	}
 	else if (v->field == F_REVIEW && !fkey && ch == ' ')
 		v->review = !v->review;
+}
+
+void settings_paste(struct app *a, const char *text)
+{
+	struct settings_view *v = a->settings;
+	if (!v || v->field >= N_EDITS || !v->edit[v->field]) {
+		snprintf(v ? v->msg : (char[1]){0}, v ? sizeof v->msg : 1,
+			 "A paste goes into a text field: nothing happened.");
+		return;
+	}
+	char err[256];
+	if (v->field == F_KEY) {
+		char clean[API_KEY_MAX + 1];
+		if (api_key_clean(text, clean, sizeof clean, err, sizeof err) != 0) {
+			snprintf(v->msg, sizeof v->msg, "Error: not pasted: %s", err);
+			v->msg_error = true;
+			return;
+		}
+		int rc = lineedit_insert(v->edit[F_KEY], clean);
+		memset(clean, 0, sizeof clean);
+		if (rc != 0) {
+			snprintf(v->msg, sizeof v->msg, "Error: not pasted: the key would be too long.");
+			v->msg_error = true;
+		}
+		return;
+	}
+	/* One-line fields: surrounding blanks go, an inner line break refuses. */
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	char one[API_KEY_MAX + 1];
+	snprintf(one, sizeof one, "%s", text);
+	size_t n = strlen(one);
+	while (n > 0 && strchr(" \t\r\n", one[n - 1]))
+		one[--n] = '\0';
+	if (strpbrk(one, "\r\n")) {
+		snprintf(v->msg, sizeof v->msg, "Error: not pasted: it holds a line break.");
+		v->msg_error = true;
+	} else if (strlen(text) > sizeof one - 1 || lineedit_insert(v->edit[v->field], one) != 0) {
+		snprintf(v->msg, sizeof v->msg, "Error: not pasted: too long, or it holds "
+			 "control characters.");
+		v->msg_error = true;
+	}
 }
 
 static void cursor(struct app *a)
