@@ -116,5 +116,22 @@ t_eq "TERM=dumb: exit 2" 2 "$(cat "$TUI_DIR/rc" 2>/dev/null)"
 t_contains "TERM=dumb points to the CLI" "okaya-privacy set" "$(cat "$TUI_DIR/stderr")"
 t_eq "TERM=dumb: stty untouched" "$(cat "$TUI_DIR/stty.before")" "$(cat "$TUI_DIR/stty.after")"
 
+# --- 9. a 200 with a malformed body is not a success ---------------------------
+sandbox_start --malformed || t_fail "malformed sandbox starts"
+BADBODY=$T_TMP/malformed/config.cfg
+tui_config "$BADBODY" demo-key
+tui_start "$BADBODY" --group 123456
+t_screen "form up (malformed)" "Group ID"
+keys a F5
+t_screen "review (malformed)" "Enter sends"
+keys Enter
+t_screen "200 without the success body: UNCONFIRMED" "UNCONFIRMED"
+t_lacks "not called saved" "Saved to recent targets" "$(screen)"
+t_contains "says recents were not updated" "Recents not updated" "$(screen)"
+grep -q 123456 "$BADBODY" && t_fail "recents not updated (config)" "$(cat "$BADBODY")" \
+  || t_ok "recents not updated (config)"
+keys F10
+wait_exit
+
 tui_no_sanitizer_reports
 t_done

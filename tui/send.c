@@ -136,6 +136,14 @@ void send_finish(struct app *a, struct result *r)
 		audit_record(a, r);
 		return;
 	}
+	if (!result_confirmed(r)) {
+		snprintf(a->after_note, sizeof a->after_note, "UNCONFIRMED: a %ld answer without "
+			 "the API's success message; the change may or may not have applied. "
+			 "Recents not updated: read the level back (F6) or send again.", r->status);
+		a->after_error = true;
+		audit_record(a, r);
+		return;
+	}
 	if (a->last_notify) {
 		snprintf(a->after_note, sizeof a->after_note,
 			 "Review email (privacyRequest) requested for %s %.200s.",
