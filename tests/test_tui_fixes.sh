@@ -73,7 +73,7 @@ t_screen "settings open (paste)" "Base URL"
 paste 'demo-\nkey' -p
 t_screen "bracketed paste with a line break refused" "not pasted"
 t_contains "with api_key_clean's reason" "paste it again on a single line" "$(screen)"
-t_contains "key field still empty" "type or paste a new key" "$(screen)"
+t_contains "key field still empty" "paste a new key; empty keeps" "$(screen)"
 t_contains "Base URL untouched" "$SANDBOX_URL" "$(screen)"
 paste '  new-key-9c1e  ' -p
 t_screen "a clean paste is trimmed and kept" "new key: ********9c1e (12 characters)"
@@ -130,6 +130,97 @@ t_lacks "not called saved" "Saved to recent targets" "$(screen)"
 t_contains "says recents were not updated" "Recents not updated" "$(screen)"
 grep -q 123456 "$BADBODY" && t_fail "recents not updated (config)" "$(cat "$BADBODY")" \
   || t_ok "recents not updated (config)"
+keys F10
+wait_exit
+
+# --- 5. Settings keep what is typed: other screens wait -----------------------
+tui_start "$CFG"
+t_screen "form up (settings)" "Group ID"
+keys F3
+t_screen "settings open (F-keys)" "Base URL"
+type_text "typed-key-abcd"
+keys F1
+t_screen "F1 in Settings warns instead" "other screens wait"
+keys F2
+t_contains "still Settings, input kept" "new key: ********abcd" "$(screen)"
+keys Escape
+t_screen "Esc leaves Settings" "F1 Help"
+
+# --- 8. Ctrl bindings for every F-key, shown in Help --------------------------
+keys C-g
+t_screen "Ctrl-G opens Help" "Keys (^X is Ctrl-X"
+t_contains "Help names both" "F5 ^P" "$(screen)"
+keys Escape C-r
+t_screen "Ctrl-R opens Recents" "Recent targets"
+keys Escape C-o
+t_screen "Ctrl-O opens Settings" "Base URL"
+keys Escape
+
+# --- 7. Help wraps: every key's text and the five flags in full ----------------
+resize 60 16
+sleep 0.3
+keys F1
+t_screen "Help at 60x16" "Keys"
+help=""
+for i in $(seq 1 40); do help="$help
+$(screen)"; keys PageDown; done
+flat=$(printf '%s' "$help" | sed 's/│/ /g' | tr -s ' \n' ' ')
+t_contains "Enter entry has its text" "Enter on Send: send; in the ID field: go to the flags" "$flat"
+t_contains "1-5 line complete" "transcript, features)" "$flat"
+t_contains "flag description complete" "The Mental Health Check-In score and its subscores" "$flat"
+keys Escape
+resize 80 24
+keys F10
+wait_exit
+
+# --- 10. a request in flight: quit asks, flags frozen, notices go stale --------
+sandbox_start --delay-ms 1500 || t_fail "slow sandbox starts"
+SLOW=$T_TMP/slow/config.cfg
+tui_config "$SLOW" demo-key
+printf 'review = false;\n' >>"$SLOW"
+tui_start "$SLOW" --group 123456
+t_screen "form up (slow)" "Group ID"
+t_screen "level read (slow)" "current on server" 6
+keys 4 F5
+t_screen "in flight" "Sending to group"
+keys F5
+t_screen "second send refused" "already in flight"
+keys 5
+t_screen "flags frozen in flight" "frozen while a request is in flight"
+keys F10
+t_screen "F10 in flight asks" "quit anyway? y/N"
+keys n
+sleep 0.2
+if [ -s "$TUI_DIR/rc" ]; then t_fail "n keeps it running"; else t_ok "n keeps it running"; fi
+t_screen "answer arrives" "Send the review email?" 6
+keys n
+t_screen "answer shown" "200 OK"
+t_lacks "in-flight notice gone after the answer" "in flight" "$(screen)"
+t_contains "sent what the form showed" "mhci,transcript" "$(screen)"
+keys 5 F5
+t_screen "in flight again (slow)" "Sending to group"
+keys C-x y
+wait_exit && t_ok "y quits" || t_fail "y quits" "$(screen)"
+
+# --- 6. every overlay fits 60x16: nothing past the frame, nothing cut ------------
+# past_frame: screen lines with text after an overlay's right border.
+past_frame() { screen | grep -E '[│┐┘].*[^ ]' | grep -vE '[│┐┘] *$' ; }
+tui_start "$CFG"
+t_screen "form up (60x16)" "Group ID"
+resize 60 16
+sleep 0.3
+for k in F1 F2 F3 F4 F6; do
+  keys $k
+  sleep 0.4
+  t_eq "$k at 60x16: nothing beside the frame" "" "$(past_frame)"
+  case $k in
+    F3) t_contains "Settings review line whole" "review before sending (Space)" "$(screen)" ;;
+    F2) t_contains "Recents footer whole" "e label  Esc" "$(screen)" ;;
+  esac
+  keys Escape
+  sleep 0.2
+done
+resize 80 24
 keys F10
 wait_exit
 

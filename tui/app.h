@@ -133,6 +133,7 @@ struct app {
 	bool too_small;
 	bool colour;
 	bool quit;
+	bool quit_ask;              /* "a request is in flight: quit anyway? y/N" */
 	int exit_code;
 };
 
@@ -252,5 +253,7 @@ void app_teardown(struct app *a); /* frees every widget and overlay state */
 bool paste_key(struct app *a, bool fkey, wint_t ch);
 /* Settings' share: the paste for its focused field (settings.c). */
 void settings_paste(struct app *a, const char *text);
+/* A message in the Settings box (keys that would lose what is typed). */
+void settings_notice(struct app *a, const char *msg);
 
 #endif

@@ -147,8 +147,10 @@ WINDOW *overlay_window(struct app *a, int h, int w, PANEL **panel)
 {
 	if (h > a->rows - 2)
 		h = a->rows - 2;
+	/* Too wide for margins: take the whole width, so no text of the form
+	 * peeks out beside the frame. */
 	if (w > a->cols - 4)
-		w = a->cols - 4;
+		w = a->cols;
 	WINDOW *win = newwin(h, w, (a->rows - h) / 2, (a->cols - w) / 2);
 	if (!win) {
 		*panel = NULL;

@@ -175,6 +175,17 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 		act = keys_action(a->focus == FOCUS_FLAGS ? SC_FLAGS : SC_NOTEXT, fkey, ch);
 	}
 
+	bool ticks = act == ACT_ALL || act == ACT_CLEAR ||
+		(act == ACT_TOGGLE && a->focus == FOCUS_FLAGS) ||
+		(act == ACT_ENTER && a->focus == FOCUS_FLAGS) ||
+		(act >= ACT_FLAG1 && act < ACT_FLAG1 + FLAG_COUNT);
+	if (ticks && a->req_id > 0) {
+		/* The form shows what is being sent until the answer is in. */
+		snprintf(a->note, sizeof a->note,
+			 "The flags are frozen while a request is in flight (Esc cancels it).");
+		a->note_error = true;
+		return;
+	}
 	switch (act) {
 	case ACT_NEXT:
 		set_focus(a, (a->focus + 1) % FOCUS_COUNT);
@@ -365,6 +376,12 @@ void mainscr_draw(struct app *a)
 	attr_t at = app_attr(a, PAIR_TITLE);
 	attron(at);
 	mvhline(a->rows - 1, 0, ' ', a->cols);
+	if (a->quit_ask) {
+		draw_text(stdscr, a->rows - 1, 1, "A request is in flight: quit anyway? y/N",
+			  a->cols - 2);
+		attroff(at);
+		return;
+	}
 	/* The long bar at 80 columns, the short one down to the minimum 60. */
 	draw_text(stdscr, a->rows - 1, 1, a->cols >= 78
 		  ? "F1 Help F2 Recent F3 Settings F4 History F5 Send F6 Groups F10 Quit"

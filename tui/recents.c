@@ -171,7 +171,7 @@ static void edit_close(struct app *a, bool keep)
 static void build(struct app *a)
 {
 	struct recents_view *v = a->recents;
-	int w = a->cols - 4 > 90 ? 90 : a->cols - 4;
+	int w = 90;   /* overlay_window takes the full width when narrower */
 	v->win = overlay_window(a, a->rows - 2, w, &v->panel);
 	if (!v->win)
 		return;
@@ -262,7 +262,7 @@ static void draw(struct app *a)
 		wattroff(v->win, at);
 	}
 	draw_text(v->win, h - 1, 2,
-		  v->mode == MODE_LIST ? " Enter loads  d forgets  / filters  e label  Esc closes "
+		  v->mode == MODE_LIST ? " Enter loads  d forgets  / filter  e label  Esc "
 				       : " Enter keeps  Esc cancels ", w - 4);
 	if (v->menu) {
 		/* Redraw the items (the window frame may have touched them). */

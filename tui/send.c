@@ -121,6 +121,9 @@ void send_cancel(struct app *a)
 void send_finish(struct app *a, struct result *r)
 {
 	a->req_id = 0;
+	/* Notices about the request in flight are stale now. */
+	if (strstr(a->note, "in flight"))
+		a->note[0] = '\0', a->note_error = false;
 	result_free(a->last);
 	response_lines_free(a->last_lines, a->n_last_lines);
 	a->last = r;

@@ -116,7 +116,7 @@ static void draw(struct app *a)
 			snprintf(line, sizeof line, "new key: %s", err);
 		}
 	} else {
-		snprintf(line, sizeof line, "type or paste a new key; empty keeps the current one");
+		snprintf(line, sizeof line, "paste a new key; empty keeps the current one");
 	}
 	wattron(v->win, A_DIM);
 	draw_text(v->win, 3, LABEL_W + 2, line, w - LABEL_W - 4);
@@ -124,10 +124,11 @@ static void draw(struct app *a)
 
 	label(v->win, 4, "Base URL", v->field == F_URL);
 	label(v->win, 5, "Timeout", v->field == F_TIMEOUT);
-	mvwaddstr(v->win, 5, LABEL_W + 9, "seconds, total per request");
+	draw_text(v->win, 5, LABEL_W + 9, "seconds, total per request", w - LABEL_W - 10);
 	label(v->win, 6, "Review", v->field == F_REVIEW);
-	mvwprintw(v->win, 6, LABEL_W + 2, "[%c] review each request before sending (Space)",
-		  v->review ? 'x' : ' ');
+	char rv[80];
+	snprintf(rv, sizeof rv, "[%c] review before sending (Space)", v->review ? 'x' : ' ');
+	draw_text(v->win, 6, LABEL_W + 2, rv, w - LABEL_W - 3);
 	label(v->win, 8, "", v->field == F_SAVE);
 	if (v->field == F_SAVE)
 		wattron(v->win, A_REVERSE | A_BOLD);
@@ -265,6 +266,14 @@ static void key(struct app *a, bool fkey, wint_t ch)
 	}
 	else if (v->field == F_REVIEW && !fkey && ch == ' ')
 		v->review = !v->review;
+}
+
+void settings_notice(struct app *a, const char *msg)
+{
+	if (!a->settings)
+		return;
+	snprintf(a->settings->msg, sizeof a->settings->msg, "%s", msg);
+	a->settings->msg_error = true;
 }
 
 void settings_paste(struct app *a, const char *text)
