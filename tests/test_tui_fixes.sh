@@ -224,5 +224,44 @@ resize 80 24
 keys F10
 wait_exit
 
+# --- 10. Settings refuse an empty or broken base URL; credentials masked ---------
+tui_start "$CFG"
+t_screen "form up (url)" "Group ID"
+keys F3
+t_screen "settings open (url)" "Base URL"
+keys Tab C-u Tab Tab Tab Enter
+t_screen "empty base URL refused" "the base URL is empty"
+t_eq "config unchanged (empty URL)" "$cfg_before" "$(cat "$CFG")"
+type_text "http://[::1"
+keys Tab Tab Tab Enter
+t_screen "broken base URL refused" "Error:"
+t_eq "config unchanged (broken URL)" "$cfg_before" "$(cat "$CFG")"
+keys Escape F10
+wait_exit
+PW=$T_TMP/pw/config.cfg
+tui_config "$PW" demo-key
+sed -i "s|http://|http://admin:hunter2pw@|" "$PW"
+tui_start "$PW" --group 123456
+t_screen "form up (password URL)" "Group ID"
+t_contains "header masks the password" "admin:***@127.0.0.1" "$(screen)"
+keys F5
+t_screen "review (password URL)" "Enter sends"
+t_lacks "password never on screen" "hunter2pw" "$(screen)"
+keys Escape F10
+wait_exit
+
+# --- 10. the 401 hint names the key masked and its source ----------------------
+WRONG=$T_TMP/wrong/config.cfg
+tui_config "$WRONG" "wrong-secret-key-9d2b"
+printf 'review = false;\n' >>"$WRONG"
+tui_start "$WRONG" --group 123456
+t_screen "form up (401)" "Group ID"
+keys F5
+t_screen "401 answer" "401"
+t_screen "401 hint names the masked key and its source" "key ********9d2b from the config file was refused"
+t_lacks "key not in full" "wrong-secret" "$(screen)"
+keys F10
+wait_exit
+
 tui_no_sanitizer_reports
 t_done

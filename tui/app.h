@@ -152,6 +152,8 @@ void draw_frame(WINDOW *w, const char *title);
 void text_fit(char *out, size_t outlen, const char *s, int cols);
 /* Display width of a UTF-8 string (invalid bytes count 4: "\xNN"). */
 int text_width(const char *s);
+/* url with the password of a "user:password@" part as "***", for the screen. */
+void url_for_display(const char *url, char *out, size_t outlen);
 
 /* ---- tui/mainscr.c: the main form and response panel ---- */
 void mainscr_build(struct app *a);

@@ -188,3 +188,23 @@ void text_fit(char *out, size_t outlen, const char *s, int cols)
 	}
 	out[o] = '\0';
 }
+
+void url_for_display(const char *url, char *out, size_t outlen)
+{
+	if (!outlen)
+		return;
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t auth = strcspn(host, "/?#");
+	const char *at = NULL;
+	for (const char *p = host; p < host + auth; p++)
+		if (*p == '@')
+			at = p;
+	const char *colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (!colon) {
+		snprintf(out, outlen, "%s", url);
+		return;
+	}
+	/* Keep the user name (it says which account); never the password. */
+	snprintf(out, outlen, "%.*s:***%s", (int)(colon - url), url, at);
+}

@@ -56,7 +56,7 @@ const struct binding key_table[] = {
 	{ true,  KEY_PPAGE, SC_LIST,    ACT_PGUP,     "PgUp/PgDn", "page in lists and pagers" },
 	{ true,  KEY_NPAGE, SC_LIST,    ACT_PGDN,     NULL,        NULL },
 	{ false, 'q',       SC_LIST,    ACT_ESC,      "q",         "close a list or pager" },
-	{ false, 'd',       SC_RECENTS, ACT_FORGET,   "d",         "recents: forget the target" },
+	{ false, 'd',       SC_RECENTS, ACT_FORGET,   "d",         "recents: forget the target (asks: d again confirms)" },
 	{ false, '/',       SC_RECENTS, ACT_FILTER,   "/",         "recents: filter by ID or label" },
 	{ false, 'e',       SC_RECENTS, ACT_LABEL,    "e",         "recents: edit the label" },
 	{ false, '/',       SC_PICK,    ACT_FILTER,   "/",         "filter: groups by ID or name, history by target" },

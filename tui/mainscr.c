@@ -257,7 +257,9 @@ static void draw_title(struct app *a)
 	mvhline(ROW_TITLE, 0, ' ', a->cols);
 	int used = draw_text(stdscr, ROW_TITLE, 1, "okaya-privacy", a->cols - 2);
 	int kw = text_width(key);
-	draw_text(stdscr, ROW_TITLE, used + 3, a->cfg->base_url, a->cols - used - kw - 6);
+	char shown[600];
+	url_for_display(a->cfg->base_url, shown, sizeof shown);
+	draw_text(stdscr, ROW_TITLE, used + 3, shown, a->cols - used - kw - 6);
 	draw_text(stdscr, ROW_TITLE, a->cols - kw - 1, key, kw);
 	wattroff(stdscr, at);
 }

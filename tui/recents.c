@@ -20,6 +20,10 @@ struct recents_view {
 	char label[128];
 	char msg[256];
 	bool msg_error;
+	/* 'd' asks first: the target it armed for; a second 'd' forgets. */
+	bool forget_armed;
+	enum target_kind forget_kind;
+	char forget_id[PARTICIPANT_ID_MAX + 1];
 
 	WINDOW *win, *sub;
 	PANEL *panel;
@@ -340,6 +344,8 @@ static void key(struct app *a, bool fkey, wint_t ch)
 		act = keys_action(SC_LIST, fkey, ch);
 	const struct recent *r = current(v);
 	v->msg[0] = '\0';
+	bool armed = v->forget_armed;
+	v->forget_armed = false;   /* any other key keeps the target */
 	switch (act) {
 	case ACT_UP:
 		if (v->menu)
@@ -368,7 +374,14 @@ static void key(struct app *a, bool fkey, wint_t ch)
 		}
 		break;
 	case ACT_FORGET:
-		if (r) {
+		if (r && !(armed && r->kind == v->forget_kind && strcmp(r->id, v->forget_id) == 0)) {
+			v->forget_armed = true;
+			v->forget_kind = r->kind;
+			snprintf(v->forget_id, sizeof v->forget_id, "%s", r->id);
+			snprintf(v->msg, sizeof v->msg, "Forget %s %.120s? d again forgets; any "
+				 "other key keeps it.", target_kind_name(r->kind), r->id);
+			v->msg_error = true;
+		} else if (r) {
 			char id[PARTICIPANT_ID_MAX + 1];
 			snprintf(id, sizeof id, "%s", r->id);
 			config_recent_forget(a->cfg, r->kind, id);

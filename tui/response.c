@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "app.h"
+#include "secret.h"
 
 const char *response_hint(const struct result *r)
 {
@@ -127,10 +128,20 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 		draw_untrusted(w, y++, 2, line, width);
 	}
 	const char *hint = response_hint(r);
+
 	if (hint && y < end) {
 		wattron(w, A_BOLD);
 		y += draw_wrap(w, y, 2, hint, width, end - y < 2 ? end - y : 2);
 		wattroff(w, A_BOLD);
+	}
+	if (r->status == 401 && r->fail == FAIL_NONE && y < end) {
+		/* Which key was refused (masked) and where it came from, as the CLI says. */
+		char masked[32], which[160];
+		api_key_mask(a->cfg->api_key, masked, sizeof masked);
+		snprintf(which, sizeof which, "The key %s from %s was refused.",
+			 a->cfg->api_key[0] ? masked : "(none)",
+			 a->cfg->key_from == KEY_ENV ? "OKAYA_API_KEY" : "the config file");
+		y += draw_wrap(w, y, 2, which, width, end - y < 2 ? end - y : 2);
 	}
 	if (a->after_note[0] && y < end) {
 		attr_t an = a->after_error ? app_attr(a, PAIR_ERR) : A_NORMAL;

@@ -179,6 +179,15 @@ static void save(struct app *a)
 		v->field = F_KEY;
 		return;
 	}
+	if (engine_base_url_check(v->text[F_URL], err, sizeof err) != 0) {
+		/* Empty is refused too: it would silently mean production. */
+		snprintf(v->msg, sizeof v->msg, "Error: %s", v->text[F_URL][0] ? err
+			 : "the base URL is empty; type one (the API's default is "
+			   DEFAULT_BASE_URL ")");
+		v->msg_error = true;
+		v->field = F_URL;
+		return;
+	}
 	if (strcmp(v->text[F_URL], a->cfg->base_url) != 0 &&
 	    config_set_base_url(a->cfg, v->text[F_URL], err, sizeof err) != 0) {
 		snprintf(v->msg, sizeof v->msg, "Error: %s", err);
