@@ -20,7 +20,22 @@ trap cleanup EXIT
 
 # The log goes to /dev/null after the first line: the server's printing
 # should not be what we measure.
-"$BUILD/okaya-sandbox" --port 0 > >(head -n 1 >"$TMP/url"; cat >/dev/null) 2>/dev/null &
+# A batch touches N different participants (as a real one would: lines for
+# one target are applied in order, one at a time), so the sandbox gets a
+# fixture with N of them under the demo key.
+python3 - "$N" "$TMP/fixture.json" <<'PY'
+import json, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+group = {"groupID": 123456, "groupName": "Bench", "requestedPrivacyLevel": [],
+         "inviteCode": "bench", "key": "gk_fixturebench", "consentRequired": "false", "credits": 0}
+parts = [{"externalID": "ok_bench%d" % i,
+          "userGroups": [{"groupID": 123456, "joinDate": "2024-01-01T00:00:00Z", "privacyLevel": 0}]}
+         for i in range(n)]
+json.dump({"_comment": "generated bench fixture; fixture keys only",
+           "enterprises": [{"name": "Bench", "apiKey": "demo-key", "groups": [group],
+                            "participants": parts}]}, open(path, "w"))
+PY
+"$BUILD/okaya-sandbox" --port 0 --fixture "$TMP/fixture.json" > >(head -n 1 >"$TMP/url"; cat >/dev/null) 2>/dev/null &
 SANDBOX_PID=$!
 for _ in $(seq 1 100); do [ -s "$TMP/url" ] && break; sleep 0.05; done
 URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$TMP/url") || { echo "bench: sandbox did not start" >&2; exit 1; }
@@ -32,16 +47,14 @@ printf 'x-api-key: demo-key\nContent-Type: application/json\nAccept: application
 BODY='{"requestedPrivacyLevel":["mhci","transcript"]}'
 
 # The same N requests, as a batch file and as a curl config file.
-targets=("groups/123456" "groups/1710748366424" "participants/ok_participant1" "participants/ok_participant2")
-lines=("group 123456" "group 1710748366424" "participant ok_participant1" "participant ok_participant2")
 for i in $(seq 0 $((N - 1))); do
-  echo "${lines[$((i % 4))]} mhci,transcript"
+  echo "participant ok_bench$i mhci,transcript"
 done >"$TMP/batch.txt"
 # "next" separates requests; after the last one it would start an empty one.
 for i in $(seq 0 $((N - 1))); do
   [ "$i" -gt 0 ] && echo next
-  printf 'url = "%s/configure/%s/privacy"\nrequest = "POST"\nheader = "@%s"\ndata-raw = "%s"\noutput = "/dev/null"\n' \
-    "$URL" "${targets[$((i % 4))]}" "$TMP/headers" "${BODY//\"/\\\"}"
+  printf 'url = "%s/configure/participants/ok_bench%d/privacy"\nrequest = "POST"\nheader = "@%s"\ndata-raw = "%s"\noutput = "/dev/null"\n' \
+    "$URL" "$i" "$TMP/headers" "${BODY//\"/\\\"}"
 done >"$TMP/curl.cfg"
 CURL_ONE="curl -sS -o /dev/null -X POST -H @$TMP/headers --data-raw '$BODY' $URL/configure/groups/123456/privacy"
 

@@ -101,3 +101,10 @@ awk '
   { n = NF; name = $1; for (i = 2; i <= n - 4; i++) name = name " " $i
     printf "%-16s %7.1fMB %7.1fMB %10d %10d\n", name, $(n-3) / 1024, $(n-2) / 1024, $(n-1), $n }' "$tmp/r.idle"
 echo "(CPU ticks: utime+stime in 1/$(getconf CLK_TCK) s; wakeups: context switches)"
+
+# The floor: one request from a bare libcurl program (bench/libcurl_floor.c).
+floor_bin=$tmp/libcurl_floor
+if cc -O2 -o "$floor_bin" "$HERE/libcurl_floor.c" $(pkg-config --cflags --libs libcurl) 2>/dev/null; then
+  kb=$("$floor_bin" http://127.0.0.1:9/ | grep -oE '[0-9]+')
+  awk -v kb="$kb" 'BEGIN { printf "%-16s %7.1fMB   (a bare libcurl program after one request: the floor for \"okaya (sent)\")\n", "libcurl floor", kb / 1024 }'
+fi

@@ -736,11 +736,43 @@ void config_journal_reset(struct config *c)
 	p->loaded_recent_max = c->recent_max;
 }
 
+static void journal_drop(struct config_priv *p, size_t i)
+{
+	free(p->journal[i].label);
+	memmove(&p->journal[i], &p->journal[i + 1], (p->n_journal - i - 1) * sizeof *p->journal);
+	p->n_journal--;
+}
+
+/* A batch touches thousands of targets: keep the journal as small as what
+ * a replay can use. A newer touch of a target replaces its older one, and
+ * touches beyond the newest recent_max of a kind would fall off the list
+ * anyway, so the oldest is dropped. */
+static void journal_compact_touches(struct config *c, enum target_kind kind, const char *id)
+{
+	struct config_priv *p = config_priv(c);
+	size_t touches = 0, oldest = 0;
+	for (size_t i = p->n_journal; i-- > 0;) {
+		struct journal_entry *j = &p->journal[i];
+		if (j->op != JOURNAL_TOUCH || j->kind != kind)
+			continue;
+		if (strcmp(j->id, id) == 0) {
+			journal_drop(p, i);
+			continue;
+		}
+		touches++;
+		oldest = i;
+	}
+	if (c->recent_max > 0 && touches >= (size_t)c->recent_max)
+		journal_drop(p, oldest);
+}
+
 /* Appends a change; label is copied. -1 when out of memory. */
 static int journal_add(struct config *c, enum journal_op op, enum target_kind kind,
 		       const char *id, level_t level, time_t when, const char *label)
 {
 	struct config_priv *p = config_priv(c);
+	if (op == JOURNAL_TOUCH)
+		journal_compact_touches(c, kind, id);
 	struct journal_entry *j = realloc(p->journal, (p->n_journal + 1) * sizeof *j);
 	if (!j)
 		return -1;

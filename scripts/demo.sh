@@ -39,4 +39,5 @@ api_key = "demo-key";
 base_url = "$url";
 EOC
 echo "demo: sandbox at $url (groups 1710748366424, 123456; participants ok_participant1, ok_participant2)"
-OKAYA_CONFIG="$dir/config.cfg" "$BUILD/okaya-privacy"
+# The demo keeps its history with its config: it never touches your real audit log.
+OKAYA_CONFIG="$dir/config.cfg" OKAYA_HISTORY="$dir/history.jsonl" "$BUILD/okaya-privacy"

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "config_priv.h"
 #include "testutil.h"
 
 static char dir[256];
@@ -312,6 +313,28 @@ START_TEST(int64_ids_as_int_and_string)
 	ck_assert_ptr_null(config_load(path, err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, ":2:"));
 	ck_assert_ptr_nonnull(strstr(err, "groupID must be a number"));
+}
+END_TEST
+
+/* A batch of thousands of sets must not grow the replay journal with it,
+ * and the saved list is still the newest recent_max targets. */
+START_TEST(many_touches_keep_journal_small)
+{
+	struct config *c = load_ok();
+	c->recent_max = 5;
+	for (int i = 0; i < 5000; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "ok_p%d", i % 2500);
+		ck_assert_int_eq(config_recent_touch(c, TARGET_PARTICIPANT, id, FLAG_MHCI, 10 + i), 0);
+	}
+	ck_assert_uint_le(config_priv(c)->n_journal, 5);
+	ck_assert_msg(config_save(c, err, sizeof err) == 0, "%s", err);
+	config_free(c);
+	c = load_ok();
+	ck_assert_uint_eq(c->n_participants, 5);
+	ck_assert_str_eq(c->participants[0].id, "ok_p2499");
+	ck_assert_str_eq(c->participants[4].id, "ok_p2495");
+	config_free(c);
 }
 END_TEST
 
@@ -863,6 +886,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, env_overrides_not_written);
 	tcase_add_test(tc, int64_ids_as_int_and_string);
 	tcase_add_test(tc, recent_touch_dedupe_cap_forget_label);
+	tcase_add_test(tc, many_touches_keep_journal_small);
 	tcase_add_test(tc, load_dedupes_and_caps);
 	tcase_add_test(tc, unknown_settings_survive_save);
 	tcase_add_test(tc, modes_under_umask_000);

@@ -28,6 +28,16 @@ START_TEST(controls_escaped)
 }
 END_TEST
 
+START_TEST(bidi_controls_escaped)
+{
+	/* U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE */
+	ck_assert_str_eq(esc("ok\xe2\x80\xaegnp.exe", 12), "ok\\u202Egnp.exe");
+	ck_assert_str_eq(esc("\xe2\x81\xa6" "x", 4), "\\u2066x");
+	/* Other punctuation of that block passes. */
+	ck_assert_str_eq(esc("a\xe2\x80\x94" "b", 5), "a\xe2\x80\x94" "b");
+}
+END_TEST
+
 START_TEST(invalid_utf8_escaped)
 {
 	ck_assert_str_eq(esc("\xff\xc3", 2), "\\xFF\\xC3");
@@ -55,6 +65,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, plain_and_utf8_pass);
 	tcase_add_test(tc, controls_escaped);
 	tcase_add_test(tc, invalid_utf8_escaped);
+	tcase_add_test(tc, bidi_controls_escaped);
 	tcase_add_test(tc, cut_never_inside_an_escape);
 	suite_add_tcase(s, tc);
 	return s;

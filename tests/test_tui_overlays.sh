@@ -21,6 +21,8 @@ keys NPage
 t_screen "help pages" "lines 20-"
 keys NPage NPage
 t_screen "help explains the flags" "The five privacy flags"
+# Help wraps long lines now: page on to its end.
+for i in 1 2 3; do wait_for "Config file:" 1 && break; keys NPage; done
 t_contains "help names the config file" "Config file: $CFG" "$(screen)"
 keys q
 t_screen "q closes help" "F5 sends:"

@@ -92,6 +92,9 @@ t_screen "label saved" "Label saved"
 t_contains "label listed" "Ward B" "$(screen)"
 grep -q 'Ward B' "$CFG" && t_ok "label in config" || t_fail "label in config" "$(cat "$CFG")"
 keys d
+t_screen "d asks first" "d again forgets"
+grep -q ok_participant2 "$CFG" && t_ok "nothing forgotten yet" || t_fail "nothing forgotten yet" "$(cat "$CFG")"
+keys d
 t_screen "forgotten" "Forgot ok_participant2"
 grep -q ok_participant2 "$CFG" && t_fail "forget saved" "$(cat "$CFG")" || t_ok "forget saved"
 keys Escape Escape

@@ -17,7 +17,7 @@ static const struct overlay_ops *const ops_of[OV_COUNT] = {
 };
 
 /* The overlay a global key asks for, or OV_NONE. */
-static enum overlay overlay_for(enum action act, bool fkey)
+static enum overlay overlay_for(enum action act, bool fkey, wint_t ch)
 {
 	switch (act) {
 	case ACT_HELP: return OV_HELP;
@@ -25,7 +25,7 @@ static enum overlay overlay_for(enum action act, bool fkey)
 	case ACT_SETTINGS: return OV_SETTINGS;
 	case ACT_GROUPS: return OV_GROUPS;
 	case ACT_HISTORY: return OV_HISTORY;
-	case ACT_BODY: return fkey ? OV_BODY : OV_NONE;   /* 'b' is text in filters */
+	case ACT_BODY: return fkey || ch < 0x20 ? OV_BODY : OV_NONE;   /* 'b' is text in filters */
 	default: return OV_NONE;
 	}
 }
@@ -159,13 +159,31 @@ void overlay_close(struct app *a)
 	a->overlay = OV_NONE;
 }
 
+/* Quits, or asks first while a write is in flight (its outcome would be
+ * unknown). */
+static void app_quit(struct app *a)
+{
+	if (a->req_id > 0)
+		a->quit_ask = true;
+	else
+		a->quit = true;
+}
+
 void app_key(struct app *a, bool fkey, wint_t ch)
 {
 	if (fkey && ch == KEY_RESIZE)
 		return;     /* the SIGWINCH flag does the work */
+	if (paste_key(a, fkey, ch))
+		return;     /* a paste is text for the focused field, never keys */
+	if (a->quit_ask) {
+		a->quit_ask = false;
+		if (!fkey && (ch == 'y' || ch == 'Y'))
+			a->quit = true;
+		return;   /* anything else: stay (No is the default) */
+	}
 	enum action act = keys_action(SC_ANY, fkey, ch);
-	if (act == ACT_QUIT && fkey) {      /* F10 quits from anywhere */
-		a->quit = true;
+	if (act == ACT_QUIT && (fkey || ch < 0x20)) {   /* F10 / Ctrl-X quit from anywhere */
+		app_quit(a);
 		return;
 	}
 	if (a->too_small) {
@@ -181,7 +199,13 @@ void app_key(struct app *a, bool fkey, wint_t ch)
 		return;
 	}
 	if (a->overlay != OV_NONE) {
-		enum overlay want = overlay_for(act, fkey);
+		enum overlay want = overlay_for(act, fkey, ch);
+		if (a->overlay == OV_SETTINGS && (act == ACT_SEND || want != OV_NONE)) {
+			/* Leaving would lose what is typed: say how to leave instead. */
+			settings_notice(a, "Save (Enter on [ Save ]) or leave with Esc first; "
+				       "other screens wait.");
+			return;
+		}
 		if (want != OV_NONE && want != a->overlay) {
 			overlay_open(a, want);
 			return;
@@ -209,10 +233,10 @@ void app_key(struct app *a, bool fkey, wint_t ch)
 		case ACT_GROUPS:
 		case ACT_HISTORY:
 		case ACT_BODY:
-			overlay_open(a, overlay_for(any, true));
+			overlay_open(a, overlay_for(any, true, ch));
 			return;
 		case ACT_QUIT:
-			a->quit = true;
+			app_quit(a);
 			return;
 		case ACT_ESC:
 			if (a->req_id > 0 || a->fetch_id > 0) {

@@ -120,6 +120,12 @@ struct app {
 	WINDOW *email_win;
 	PANEL *email_panel;
 
+	/* A bracketed paste being received: text only, applied at its end. */
+	bool pasting;
+	char paste[4096];
+	size_t paste_len;
+	bool paste_over;            /* longer than paste[] holds */
+
 	/* Widgets of the main form. */
 	struct lineedit *id_edit;
 
@@ -127,6 +133,7 @@ struct app {
 	bool too_small;
 	bool colour;
 	bool quit;
+	bool quit_ask;              /* "a request is in flight: quit anyway? y/N" */
 	int exit_code;
 };
 
@@ -145,6 +152,8 @@ void draw_frame(WINDOW *w, const char *title);
 void text_fit(char *out, size_t outlen, const char *s, int cols);
 /* Display width of a UTF-8 string (invalid bytes count 4: "\xNN"). */
 int text_width(const char *s);
+/* url with the password of a "user:password@" part as "***", for the screen. */
+void url_for_display(const char *url, char *out, size_t outlen);
 
 /* ---- tui/mainscr.c: the main form and response panel ---- */
 void mainscr_build(struct app *a);
@@ -158,6 +167,8 @@ void mainscr_cursor(struct app *a);
 void mainscr_load_group(struct app *a, const struct group_info *g);
 /* The ID field's text differs from the loaded target: load it (on leaving the field). */
 void mainscr_load_typed(struct app *a);
+/* The ID field refused text that would pass the limit: says so inline. */
+void mainscr_refuse_long(struct app *a);
 
 /* ---- tui/fetch.c: reads (GET) through the same engine ---- */
 /* Starts reading the current state of t for the form (GET /groups or
@@ -237,5 +248,14 @@ void app_layout(struct app *a);   /* destroy + build everything for the size */
 void app_redraw(struct app *a);   /* draw everything from state */
 void app_key(struct app *a, bool fkey, wint_t ch);
 void app_teardown(struct app *a); /* frees every widget and overlay state */
+
+/* ---- tui/paste.c: bracketed paste ---- */
+/* Takes the keys between the paste markers; true when the key was one
+ * (a marker or pasted text), so app_key must not act on it. */
+bool paste_key(struct app *a, bool fkey, wint_t ch);
+/* Settings' share: the paste for its focused field (settings.c). */
+void settings_paste(struct app *a, const char *text);
+/* A message in the Settings box (keys that would lose what is typed). */
+void settings_notice(struct app *a, const char *msg);
 
 #endif

@@ -147,8 +147,10 @@ WINDOW *overlay_window(struct app *a, int h, int w, PANEL **panel)
 {
 	if (h > a->rows - 2)
 		h = a->rows - 2;
+	/* Too wide for margins: take the whole width, so no text of the form
+	 * peeks out beside the frame. */
 	if (w > a->cols - 4)
-		w = a->cols - 4;
+		w = a->cols;
 	WINDOW *win = newwin(h, w, (a->rows - h) / 2, (a->cols - w) / 2);
 	if (!win) {
 		*panel = NULL;
@@ -185,4 +187,24 @@ void text_fit(char *out, size_t outlen, const char *s, int cols)
 		used++;
 	}
 	out[o] = '\0';
+}
+
+void url_for_display(const char *url, char *out, size_t outlen)
+{
+	if (!outlen)
+		return;
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t auth = strcspn(host, "/?#");
+	const char *at = NULL;
+	for (const char *p = host; p < host + auth; p++)
+		if (*p == '@')
+			at = p;
+	const char *colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (!colon) {
+		snprintf(out, outlen, "%s", url);
+		return;
+	}
+	/* Keep the user name (it says which account); never the password. */
+	snprintf(out, outlen, "%.*s:***%s", (int)(colon - url), url, at);
 }

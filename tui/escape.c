@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "escape.h"
+#include "safe_text.h"
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
@@ -36,7 +37,7 @@ void text_escape(const char *in, size_t n, char *out, size_t outlen)
 	for (size_t i = 0; i < n;) {
 		unsigned cp = 0;
 		size_t len = utf8_seq(s + i, n - i, &cp);
-		char tmp[8];
+		char tmp[12];
 		const char *piece = tmp;
 		size_t plen;
 		if (len == 0) {
@@ -50,7 +51,9 @@ void text_escape(const char *in, size_t n, char *out, size_t outlen)
 			piece = "\\t";
 		} else if (cp < 0x20 || cp == 0x7f) {
 			snprintf(tmp, sizeof tmp, "\\x%02X", cp);
-		} else if (cp >= 0x80 && cp < 0xa0) {
+		} else if (codepoint_unsafe(cp)) {
+			/* C1 controls and bidi overrides (U+202E would reorder
+			 * what follows on screen): shown as their number. */
 			snprintf(tmp, sizeof tmp, "\\u%04X", cp);
 		} else {
 			memcpy(tmp, s + i, len);

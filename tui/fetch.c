@@ -152,7 +152,13 @@ static void participant_done(struct app *a, const struct target *t, const struct
 	char err[256];
 	info_free(a);
 	a->info_target = *t;
-	a->panel_info = true;
+	/* A send started after this read began owns the panel: a slow lookup
+	 * must not hide the answer the user is waiting for. */
+	bool send_since = a->req_id > 0 ||
+			  (a->last && (a->req_start.tv_sec > a->fetch_start.tv_sec ||
+				       (a->req_start.tv_sec == a->fetch_start.tv_sec &&
+					a->req_start.tv_nsec > a->fetch_start.tv_nsec)));
+	a->panel_info = !send_since;
 	if (ok_status(r) &&
 	    participant_parse(r, &a->members, &a->n_members, err, sizeof err) == 0) {
 		snprintf(a->info_head, sizeof a->info_head,

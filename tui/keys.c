@@ -10,16 +10,24 @@
 #define CTRL(c) ((c) & 0x1f)
 
 const struct binding key_table[] = {
-	{ true,  KEY_F(5),  SC_ANY,     ACT_SEND,     "F5",        "send (review first when review is on)" },
-	{ true,  KEY_F(1),  SC_ANY,     ACT_HELP,     "F1",        "help (this screen)" },
+	{ true,  KEY_F(5),  SC_ANY,     ACT_SEND,     "F5 ^P",     "send (review first when review is on)" },
+	{ false, CTRL('p'), SC_ANY,     ACT_SEND,     NULL,        NULL },
+	{ true,  KEY_F(1),  SC_ANY,     ACT_HELP,     "F1 ^G",     "help (this screen)" },
+	{ false, CTRL('g'), SC_ANY,     ACT_HELP,     NULL,        NULL },
 	{ false, '?',       SC_NOTEXT,  ACT_HELP,     "?",         "help, outside text fields" },
-	{ true,  KEY_F(2),  SC_ANY,     ACT_RECENTS,  "F2",        "recent targets" },
-	{ true,  KEY_F(3),  SC_ANY,     ACT_SETTINGS, "F3",        "settings: API key, base URL, timeout, review" },
-	{ true,  KEY_F(4),  SC_ANY,     ACT_HISTORY,  "F4",        "history: requests sent from this machine, newest first" },
-	{ true,  KEY_F(6),  SC_ANY,     ACT_GROUPS,   "F6",        "groups of this key's enterprise, with current levels" },
-	{ true,  KEY_F(7),  SC_ANY,     ACT_BODY,     "F7",        "raw response body, pretty-printed" },
+	{ true,  KEY_F(2),  SC_ANY,     ACT_RECENTS,  "F2 ^R",     "recent targets" },
+	{ false, CTRL('r'), SC_ANY,     ACT_RECENTS,  NULL,        NULL },
+	{ true,  KEY_F(3),  SC_ANY,     ACT_SETTINGS, "F3 ^O",     "settings (options): API key, base URL, timeout, review" },
+	{ false, CTRL('o'), SC_ANY,     ACT_SETTINGS, NULL,        NULL },
+	{ true,  KEY_F(4),  SC_ANY,     ACT_HISTORY,  "F4 ^Y",     "history: requests sent from this machine, newest first" },
+	{ false, CTRL('y'), SC_ANY,     ACT_HISTORY,  NULL,        NULL },
+	{ true,  KEY_F(6),  SC_ANY,     ACT_GROUPS,   "F6 ^W",     "groups of this key's enterprise, with current levels" },
+	{ false, CTRL('w'), SC_ANY,     ACT_GROUPS,   NULL,        NULL },
+	{ true,  KEY_F(7),  SC_ANY,     ACT_BODY,     "F7 ^B",     "raw response body, pretty-printed" },
+	{ false, CTRL('b'), SC_ANY,     ACT_BODY,     NULL,        NULL },
 	{ false, 'b',       SC_NOTEXT,  ACT_BODY,     "b",         "raw response body, outside text fields" },
-	{ true,  KEY_F(10), SC_ANY,     ACT_QUIT,     "F10",       "quit" },
+	{ true,  KEY_F(10), SC_ANY,     ACT_QUIT,     "F10 ^X",    "quit (asks first while a request is in flight)" },
+	{ false, CTRL('x'), SC_ANY,     ACT_QUIT,     NULL,        NULL },
 	{ false, 'q',       SC_NOTEXT,  ACT_QUIT,     "q",         "quit, outside text fields" },
 	{ false, 27,        SC_ANY,     ACT_ESC,      "Esc",       "cancel the request in flight / close the overlay" },
 	{ false, '\t',      SC_ANY,     ACT_NEXT,     "Tab",       "next: kind, ID, flags, Send" },
@@ -48,7 +56,7 @@ const struct binding key_table[] = {
 	{ true,  KEY_PPAGE, SC_LIST,    ACT_PGUP,     "PgUp/PgDn", "page in lists and pagers" },
 	{ true,  KEY_NPAGE, SC_LIST,    ACT_PGDN,     NULL,        NULL },
 	{ false, 'q',       SC_LIST,    ACT_ESC,      "q",         "close a list or pager" },
-	{ false, 'd',       SC_RECENTS, ACT_FORGET,   "d",         "recents: forget the target" },
+	{ false, 'd',       SC_RECENTS, ACT_FORGET,   "d",         "recents: forget the target (asks: d again confirms)" },
 	{ false, '/',       SC_RECENTS, ACT_FILTER,   "/",         "recents: filter by ID or label" },
 	{ false, 'e',       SC_RECENTS, ACT_LABEL,    "e",         "recents: edit the label" },
 	{ false, '/',       SC_PICK,    ACT_FILTER,   "/",         "filter: groups by ID or name, history by target" },
@@ -118,7 +126,7 @@ char **keys_help_lines(const char *config_path, size_t *n)
 	char **lines = NULL;
 	size_t cap = 0;
 	*n = 0;
-	push(&lines, n, &cap, "Keys");
+	push(&lines, n, &cap, "Keys (^X is Ctrl-X: for terminals without F-keys)");
 	for (int s = 0; s < SC_COUNT; s++) {
 		push(&lines, n, &cap, "%s", "");
 		push(&lines, n, &cap, "  %s", scope_title[s]);

@@ -188,7 +188,7 @@ static void edit_close(struct listview *v, bool keep)
 
 void listview_build(struct app *a, struct listview *v)
 {
-	int w = a->cols - 4 > 96 ? 96 : a->cols - 4;
+	int w = 96;   /* overlay_window takes the full width when narrower */
 	v->win = overlay_window(a, a->rows - 2, w, &v->panel);
 	if (!v->win)
 		return;

@@ -132,6 +132,14 @@ static void set_focus(struct app *a, enum focus f)
 		mainscr_load_typed(a);   /* a typed ID is loaded like any other */
 }
 
+void mainscr_refuse_long(struct app *a)
+{
+	snprintf(a->note, sizeof a->note,
+		 "Error: an ID is at most %d bytes; the field is full, nothing was cut.",
+		 PARTICIPANT_ID_MAX);
+	a->note_error = true;
+}
+
 static void toggle_flag(struct app *a, int i)
 {
 	if (i < 0 || i >= FLAG_COUNT)
@@ -159,12 +167,25 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 			/* Any edit makes an old complaint stale. */
 			if (a->note_error)
 				a->note[0] = '\0', a->note_error = false;
+			if (lineedit_refused(a->id_edit))
+				mainscr_refuse_long(a);
 			return;
 		}
 	} else {
 		act = keys_action(a->focus == FOCUS_FLAGS ? SC_FLAGS : SC_NOTEXT, fkey, ch);
 	}
 
+	bool ticks = act == ACT_ALL || act == ACT_CLEAR ||
+		(act == ACT_TOGGLE && a->focus == FOCUS_FLAGS) ||
+		(act == ACT_ENTER && a->focus == FOCUS_FLAGS) ||
+		(act >= ACT_FLAG1 && act < ACT_FLAG1 + FLAG_COUNT);
+	if (ticks && a->req_id > 0) {
+		/* The form shows what is being sent until the answer is in. */
+		snprintf(a->note, sizeof a->note,
+			 "The flags are frozen while a request is in flight (Esc cancels it).");
+		a->note_error = true;
+		return;
+	}
 	switch (act) {
 	case ACT_NEXT:
 		set_focus(a, (a->focus + 1) % FOCUS_COUNT);
@@ -236,7 +257,9 @@ static void draw_title(struct app *a)
 	mvhline(ROW_TITLE, 0, ' ', a->cols);
 	int used = draw_text(stdscr, ROW_TITLE, 1, "okaya-privacy", a->cols - 2);
 	int kw = text_width(key);
-	draw_text(stdscr, ROW_TITLE, used + 3, a->cfg->base_url, a->cols - used - kw - 6);
+	char shown[600];
+	url_for_display(a->cfg->base_url, shown, sizeof shown);
+	draw_text(stdscr, ROW_TITLE, used + 3, shown, a->cols - used - kw - 6);
 	draw_text(stdscr, ROW_TITLE, a->cols - kw - 1, key, kw);
 	wattroff(stdscr, at);
 }
@@ -355,6 +378,12 @@ void mainscr_draw(struct app *a)
 	attr_t at = app_attr(a, PAIR_TITLE);
 	attron(at);
 	mvhline(a->rows - 1, 0, ' ', a->cols);
+	if (a->quit_ask) {
+		draw_text(stdscr, a->rows - 1, 1, "A request is in flight: quit anyway? y/N",
+			  a->cols - 2);
+		attroff(at);
+		return;
+	}
 	/* The long bar at 80 columns, the short one down to the minimum 60. */
 	draw_text(stdscr, a->rows - 1, 1, a->cols >= 78
 		  ? "F1 Help F2 Recent F3 Settings F4 History F5 Send F6 Groups F10 Quit"

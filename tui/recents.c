@@ -20,6 +20,10 @@ struct recents_view {
 	char label[128];
 	char msg[256];
 	bool msg_error;
+	/* 'd' asks first: the target it armed for; a second 'd' forgets. */
+	bool forget_armed;
+	enum target_kind forget_kind;
+	char forget_id[PARTICIPANT_ID_MAX + 1];
 
 	WINDOW *win, *sub;
 	PANEL *panel;
@@ -171,7 +175,7 @@ static void edit_close(struct app *a, bool keep)
 static void build(struct app *a)
 {
 	struct recents_view *v = a->recents;
-	int w = a->cols - 4 > 90 ? 90 : a->cols - 4;
+	int w = 90;   /* overlay_window takes the full width when narrower */
 	v->win = overlay_window(a, a->rows - 2, w, &v->panel);
 	if (!v->win)
 		return;
@@ -262,7 +266,7 @@ static void draw(struct app *a)
 		wattroff(v->win, at);
 	}
 	draw_text(v->win, h - 1, 2,
-		  v->mode == MODE_LIST ? " Enter loads  d forgets  / filters  e label  Esc closes "
+		  v->mode == MODE_LIST ? " Enter loads  d forgets  / filter  e label  Esc "
 				       : " Enter keeps  Esc cancels ", w - 4);
 	if (v->menu) {
 		/* Redraw the items (the window frame may have touched them). */
@@ -340,6 +344,8 @@ static void key(struct app *a, bool fkey, wint_t ch)
 		act = keys_action(SC_LIST, fkey, ch);
 	const struct recent *r = current(v);
 	v->msg[0] = '\0';
+	bool armed = v->forget_armed;
+	v->forget_armed = false;   /* any other key keeps the target */
 	switch (act) {
 	case ACT_UP:
 		if (v->menu)
@@ -368,7 +374,14 @@ static void key(struct app *a, bool fkey, wint_t ch)
 		}
 		break;
 	case ACT_FORGET:
-		if (r) {
+		if (r && !(armed && r->kind == v->forget_kind && strcmp(r->id, v->forget_id) == 0)) {
+			v->forget_armed = true;
+			v->forget_kind = r->kind;
+			snprintf(v->forget_id, sizeof v->forget_id, "%s", r->id);
+			snprintf(v->msg, sizeof v->msg, "Forget %s %.120s? d again forgets; any "
+				 "other key keeps it.", target_kind_name(r->kind), r->id);
+			v->msg_error = true;
+		} else if (r) {
 			char id[PARTICIPANT_ID_MAX + 1];
 			snprintf(id, sizeof id, "%s", r->id);
 			config_recent_forget(a->cfg, r->kind, id);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "app.h"
+#include "secret.h"
 
 const char *response_hint(const struct result *r)
 {
@@ -106,9 +107,11 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 
 	char line[1024];
 	bool ok = r->fail == FAIL_NONE && r->status >= 200 && r->status < 300;
-	attr_t at = app_attr(a, ok ? PAIR_OK : PAIR_ERR);
+	/* A 2xx without the API's success body proves nothing: said in words. */
+	bool unconfirmed = ok && !result_confirmed(r);
+	attr_t at = app_attr(a, ok && !unconfirmed ? PAIR_OK : PAIR_ERR);
 	wattron(w, at);
-	int used = draw_text(w, y, 2, ok ? "OK" : "FAILED", width);
+	int used = draw_text(w, y, 2, unconfirmed ? "UNCONFIRMED" : ok ? "OK" : "FAILED", width);
 	wattroff(w, at);
 	result_summary(r, line, sizeof line);
 	draw_untrusted(w, y++, 2 + used + 2, line, width - used - 2);
@@ -125,15 +128,26 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 		draw_untrusted(w, y++, 2, line, width);
 	}
 	const char *hint = response_hint(r);
+
 	if (hint && y < end) {
 		wattron(w, A_BOLD);
-		draw_text(w, y++, 2, hint, width);
+		y += draw_wrap(w, y, 2, hint, width, end - y < 2 ? end - y : 2);
 		wattroff(w, A_BOLD);
+	}
+	if (r->status == 401 && r->fail == FAIL_NONE && y < end) {
+		/* Which key was refused (masked) and where it came from, as the CLI says. */
+		char masked[32], which[160];
+		api_key_mask(a->cfg->api_key, masked, sizeof masked);
+		snprintf(which, sizeof which, "The key %s from %s was refused.",
+			 a->cfg->api_key[0] ? masked : "(none)",
+			 a->cfg->key_from == KEY_ENV ? "OKAYA_API_KEY" : "the config file");
+		y += draw_wrap(w, y, 2, which, width, end - y < 2 ? end - y : 2);
 	}
 	if (a->after_note[0] && y < end) {
 		attr_t an = a->after_error ? app_attr(a, PAIR_ERR) : A_NORMAL;
 		wattron(w, an);
-		draw_text(w, y++, 2, a->after_note, width);
+		/* Wrapped: a save error's reason is the useful part, at its end. */
+		y += draw_wrap(w, y, 2, a->after_note, width, end - y < 3 ? end - y : 3);
 		wattroff(w, an);
 	}
 	if (y >= end)

@@ -47,7 +47,10 @@ static void draw(struct app *a)
 	size_t bl = strlen(a->cfg->base_url);
 	while (bl > 0 && a->cfg->base_url[bl - 1] == '/')
 		bl--;
-	snprintf(url, sizeof url, "%.*s%s", (int)bl, a->cfg->base_url, path ? path : "?");
+	char base[600];
+	snprintf(base, sizeof base, "%.*s", (int)bl, a->cfg->base_url);
+	url_for_display(base, line, sizeof line);
+	snprintf(url, sizeof url, "%s%s", line, path ? path : "?");
 
 	const struct recent *r = config_recent_find(a->cfg, t->kind, t->id);
 	snprintf(line, sizeof line, "%s %s%s%s%s", target_kind_name(t->kind), t->id,

@@ -107,7 +107,7 @@ int okaya_tui_run(const struct tui_opts *opts)
 		fprintf(stderr, "okaya-privacy: %s\n", err);
 		engine_free(a.eng);
 		config_free(a.cfg);
-		return 1;
+		return 2;   /* the terminal cannot do it: like a usage error */
 	}
 	app_layout(&a);
 	if (opts->has_target) {

@@ -121,6 +121,9 @@ void send_cancel(struct app *a)
 void send_finish(struct app *a, struct result *r)
 {
 	a->req_id = 0;
+	/* Notices about the request in flight are stale now. */
+	if (strstr(a->note, "in flight"))
+		a->note[0] = '\0', a->note_error = false;
 	result_free(a->last);
 	response_lines_free(a->last_lines, a->n_last_lines);
 	a->last = r;
@@ -133,6 +136,14 @@ void send_finish(struct app *a, struct result *r)
 	a->after_note[0] = '\0';
 	a->after_error = false;
 	if (r->fail != FAIL_NONE || r->status < 200 || r->status >= 300) {
+		audit_record(a, r);
+		return;
+	}
+	if (!result_confirmed(r)) {
+		snprintf(a->after_note, sizeof a->after_note, "UNCONFIRMED: a %ld answer without "
+			 "the API's success message; the change may or may not have applied. "
+			 "Recents not updated: read the level back (F6) or send again.", r->status);
+		a->after_error = true;
 		audit_record(a, r);
 		return;
 	}

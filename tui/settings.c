@@ -16,6 +16,7 @@ enum { F_KEY, F_URL, F_TIMEOUT, F_REVIEW, F_SAVE, F_COUNT };
 struct settings_view {
 	char text[N_EDITS][API_KEY_MAX + 1];  /* what the three text fields hold */
 	bool review;
+	bool key_broken;   /* Enter was pressed in the key field: a split paste */
 	int field;
 	char msg[320];
 	bool msg_error;
@@ -45,7 +46,7 @@ static void build(struct app *a)
 	/* The key field is narrower: the masked current key sits beside it. */
 	v->edit[F_KEY] = lineedit_new(y + 2, x + LABEL_W + 2, fw / 2, API_KEY_MAX, true,
 				      v->text[F_KEY]);
-	v->edit[F_URL] = lineedit_new(y + 4, x + LABEL_W + 2, fw, 500, false, v->text[F_URL]);
+	v->edit[F_URL] = lineedit_new(y + 4, x + LABEL_W + 2, fw, API_KEY_MAX, false, v->text[F_URL]);
 	v->edit[F_TIMEOUT] = lineedit_new(y + 5, x + LABEL_W + 2, 6, 5, false,
 					  v->text[F_TIMEOUT]);
 	for (int i = 0; i < N_EDITS; i++)
@@ -103,7 +104,9 @@ static void draw(struct app *a)
 	/* What was typed, masked too, so a paste can be checked by its end. */
 	if (v->edit[F_KEY])
 		lineedit_text(v->edit[F_KEY], v->text[F_KEY], sizeof v->text[F_KEY]);
-	if (v->text[F_KEY][0]) {
+	if (v->key_broken) {
+		snprintf(line, sizeof line, "new key: has a line break (Ctrl-U clears)");
+	} else if (v->text[F_KEY][0]) {
 		char clean[API_KEY_MAX + 1], err[128];
 		if (api_key_clean(v->text[F_KEY], clean, sizeof clean, err, sizeof err) == 0) {
 			api_key_mask(clean, masked, sizeof masked);
@@ -113,7 +116,7 @@ static void draw(struct app *a)
 			snprintf(line, sizeof line, "new key: %s", err);
 		}
 	} else {
-		snprintf(line, sizeof line, "type or paste a new key; empty keeps the current one");
+		snprintf(line, sizeof line, "paste a new key; empty keeps the current one");
 	}
 	wattron(v->win, A_DIM);
 	draw_text(v->win, 3, LABEL_W + 2, line, w - LABEL_W - 4);
@@ -121,10 +124,11 @@ static void draw(struct app *a)
 
 	label(v->win, 4, "Base URL", v->field == F_URL);
 	label(v->win, 5, "Timeout", v->field == F_TIMEOUT);
-	mvwaddstr(v->win, 5, LABEL_W + 9, "seconds, total per request");
+	draw_text(v->win, 5, LABEL_W + 9, "seconds, total per request", w - LABEL_W - 10);
 	label(v->win, 6, "Review", v->field == F_REVIEW);
-	mvwprintw(v->win, 6, LABEL_W + 2, "[%c] review each request before sending (Space)",
-		  v->review ? 'x' : ' ');
+	char rv[80];
+	snprintf(rv, sizeof rv, "[%c] review before sending (Space)", v->review ? 'x' : ' ');
+	draw_text(v->win, 6, LABEL_W + 2, rv, w - LABEL_W - 3);
 	label(v->win, 8, "", v->field == F_SAVE);
 	if (v->field == F_SAVE)
 		wattron(v->win, A_REVERSE | A_BOLD);
@@ -135,7 +139,8 @@ static void draw(struct app *a)
 	if (v->msg[0]) {
 		attr_t at = v->msg_error ? app_attr(a, PAIR_ERR) : A_NORMAL;
 		wattron(v->win, at);
-		draw_text(v->win, h - 3, 2, v->msg, w - 4);
+		/* Two lines: reasons (a save error, api_key_clean's) are long. */
+		draw_wrap(v->win, h - 4, 2, v->msg, w - 4, 2);
 		wattroff(v->win, at);
 	}
 	char where[300];
@@ -160,11 +165,27 @@ static void save(struct app *a)
 		v->field = F_TIMEOUT;
 		return;
 	}
+	if (v->key_broken) {
+		snprintf(v->msg, sizeof v->msg, "Error: the key had a line break in it; clear it "
+			 "with Ctrl-U and paste it again on one line.");
+		v->msg_error = true;
+		v->field = F_KEY;
+		return;
+	}
 	if (v->text[F_KEY][0] &&
 	    config_set_api_key(a->cfg, v->text[F_KEY], err, sizeof err) != 0) {
 		snprintf(v->msg, sizeof v->msg, "Error: %s", err);
 		v->msg_error = true;
 		v->field = F_KEY;
+		return;
+	}
+	if (engine_base_url_check(v->text[F_URL], err, sizeof err) != 0) {
+		/* Empty is refused too: it would silently mean production. */
+		snprintf(v->msg, sizeof v->msg, "Error: %s", v->text[F_URL][0] ? err
+			 : "the base URL is empty; type one (the API's default is "
+			   DEFAULT_BASE_URL ")");
+		v->msg_error = true;
+		v->field = F_URL;
 		return;
 	}
 	if (strcmp(v->text[F_URL], a->cfg->base_url) != 0 &&
@@ -220,8 +241,18 @@ static void key(struct app *a, bool fkey, wint_t ch)
 			save(a);
 		else if (v->field == F_REVIEW)
 			v->review = !v->review;
-		else
-			move_to(v, v->field + 1);
+		else if (v->field == F_KEY) {
+			/* Enter here is most likely a line break inside a paste:
+			 * the rest must not land in the Base URL unseen. */
+			v->key_broken = true;
+			snprintf(v->msg, sizeof v->msg, "Error: a line break in the key (Enter or "
+				 "a paste); Ctrl-U clears it. Tab moves on.");
+			v->msg_error = true;
+		} else {
+			snprintf(v->msg, sizeof v->msg, "Tab moves to the next field; Enter on "
+				 "[ Save ] saves.");
+			v->msg_error = false;
+		}
 		return;
 	default:
 		break;
@@ -230,10 +261,70 @@ static void key(struct app *a, bool fkey, wint_t ch)
 		move_to(v, v->field + (ch == KEY_UP ? -1 : 1));
 		return;
 	}
-	if (v->field < N_EDITS)
+	if (v->field < N_EDITS) {
 		lineedit_key(v->edit[v->field], fkey, ch);
+		if (lineedit_refused(v->edit[v->field])) {
+			snprintf(v->msg, sizeof v->msg, "Error: at most %zu bytes here.",
+				 lineedit_max(v->edit[v->field]));
+			v->msg_error = true;
+		}
+		if (v->field == F_KEY && v->key_broken) {
+			lineedit_text(v->edit[F_KEY], v->text[F_KEY], sizeof v->text[F_KEY]);
+			v->key_broken = v->text[F_KEY][0] != '\0';   /* cleared: a fresh start */
+		}
+	}
 	else if (v->field == F_REVIEW && !fkey && ch == ' ')
 		v->review = !v->review;
+}
+
+void settings_notice(struct app *a, const char *msg)
+{
+	if (!a->settings)
+		return;
+	snprintf(a->settings->msg, sizeof a->settings->msg, "%s", msg);
+	a->settings->msg_error = true;
+}
+
+void settings_paste(struct app *a, const char *text)
+{
+	struct settings_view *v = a->settings;
+	if (!v || v->field >= N_EDITS || !v->edit[v->field]) {
+		snprintf(v ? v->msg : (char[1]){0}, v ? sizeof v->msg : 1,
+			 "A paste goes into a text field: nothing happened.");
+		return;
+	}
+	char err[256];
+	if (v->field == F_KEY) {
+		char clean[API_KEY_MAX + 1];
+		if (api_key_clean(text, clean, sizeof clean, err, sizeof err) != 0) {
+			snprintf(v->msg, sizeof v->msg, "Error: not pasted: %s", err);
+			v->msg_error = true;
+			return;
+		}
+		int rc = lineedit_insert(v->edit[F_KEY], clean);
+		memset(clean, 0, sizeof clean);
+		if (rc != 0) {
+			snprintf(v->msg, sizeof v->msg, "Error: not pasted: the key would be too long.");
+			v->msg_error = true;
+		}
+		return;
+	}
+	/* One-line fields: surrounding blanks go, an inner line break refuses. */
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	char one[API_KEY_MAX + 1];
+	snprintf(one, sizeof one, "%s", text);
+	size_t n = strlen(one);
+	while (n > 0 && strchr(" \t\r\n", one[n - 1]))
+		one[--n] = '\0';
+	if (strpbrk(one, "\r\n")) {
+		snprintf(v->msg, sizeof v->msg, "Error: not pasted: it holds a line break.");
+		v->msg_error = true;
+	} else if (strlen(text) > sizeof one - 1 || lineedit_insert(v->edit[v->field], one) != 0) {
+		snprintf(v->msg, sizeof v->msg, "Error: not pasted: too long, or it holds "
+			 "control characters.");
+		v->msg_error = true;
+	}
 }
 
 static void cursor(struct app *a)

@@ -7,9 +7,11 @@
 #include <termios.h>
 #include <unistd.h>
 #include <curses.h>
-#include <term.h>
 #include "app.h"
 #include "term.h"
+/* Last: its capability macros (lines, columns...) would break app.h; and
+ * not <term.h>, which -Itui resolves to ours. */
+#include <ncursesw/term.h>
 
 static volatile sig_atomic_t got_winch;
 static volatile sig_atomic_t got_quit;
@@ -83,6 +85,9 @@ WINDOW *term_start(bool *colour, char *err, size_t errlen)
 	handle(SIGHUP, on_quit);
 	handle(SIGQUIT, on_quit);
 	signal(SIGPIPE, SIG_IGN);
+	/* A config or history write past the file-size limit fails with EFBIG
+	 * and is reported; it must not kill the process with the screen up. */
+	signal(SIGXFSZ, SIG_IGN);
 	handle(SIGSEGV, on_crash);
 	handle(SIGBUS, on_crash);
 	handle(SIGFPE, on_crash);
@@ -90,9 +95,28 @@ WINDOW *term_start(bool *colour, char *err, size_t errlen)
 	handle(SIGABRT, on_crash);
 
 	const char *term = getenv("TERM");
-	screen = newterm(term && *term ? term : "vt100", stdout, stdin);
+	/* Look the terminal up first, without touching it: a terminal that
+	 * cannot place the cursor (TERM=dumb) would get a blank screen. */
+	int terr = 0;
+	if (!term || !*term || setupterm(term, STDOUT_FILENO, &terr) != OK) {
+		snprintf(err, errlen, "cannot use terminal type \"%s\"; "
+			 "use the command line instead: okaya-privacy set ... (see --help)",
+			 term ? term : "");
+		return NULL;
+	}
+	char *cup = tigetstr("cup");
+	bool addressable = cup && cup != (char *)-1;
+	del_curterm(cur_term);
+	if (!addressable) {
+		snprintf(err, errlen, "the terminal \"%s\" cannot move the cursor, so the "
+			 "interactive screen cannot run; use the command line instead: "
+			 "okaya-privacy set ... (see --help)", term);
+		return NULL;
+	}
+	screen = newterm(term, stdout, stdin);
 	if (!screen) {
-		snprintf(err, errlen, "cannot use terminal type \"%s\"", term ? term : "");
+		snprintf(err, errlen, "cannot use terminal type \"%s\"; "
+			 "use the command line instead: okaya-privacy set ... (see --help)", term);
 		return NULL;
 	}
 	set_term(screen);
@@ -100,6 +124,11 @@ WINDOW *term_start(bool *colour, char *err, size_t errlen)
 	add_cap("rmcup");
 	add_cap("cnorm");
 	add_cap("sgr0");
+	static const char paste_off[] = "\033[?2004l";
+	if (crash_len + sizeof paste_off - 1 < sizeof crash_seq) {
+		memcpy(crash_seq + crash_len, paste_off, sizeof paste_off - 1);
+		crash_len += sizeof paste_off - 1;
+	}
 
 	cbreak();
 	noecho();
@@ -126,6 +155,13 @@ WINDOW *term_start(bool *colour, char *err, size_t errlen)
 	}
 	keypad(input_pad, TRUE);
 	nodelay(input_pad, TRUE);
+	/* Bracketed paste: a paste arrives between two markers, so its line
+	 * breaks and letters never act as keys. Terminals that do not know the
+	 * mode ignore it. */
+	define_key("\033[200~", TERM_KEY_PASTE_BEGIN);
+	define_key("\033[201~", TERM_KEY_PASTE_END);
+	putp("\033[?2004h");
+	fflush(stdout);   /* putp goes through stdio, not curses' buffer */
 	return input_pad;
 }
 
@@ -136,6 +172,8 @@ void term_stop(void)
 	if (input_pad)
 		delwin(input_pad);
 	input_pad = NULL;
+	putp("\033[?2004l");
+	fflush(stdout);
 	curs_set(1);
 	endwin();
 	/* No delscreen(): libpanel's hidden panel for stdscr would then be left

@@ -10,11 +10,19 @@
 #include <stddef.h>
 #include <curses.h>
 
+/* Key codes for the bracketed-paste markers ESC [200~ and ESC [201~ (bound
+ * with define_key, past every KEY_* curses uses). Between them is text. */
+#define TERM_KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define TERM_KEY_PASTE_END   (KEY_MAX + 2)
+
 /* Saves the tty modes, installs handlers, starts curses (cbreak, noecho,
- * keypad, ESCDELAY 25 ms). Returns the input pad (read keys from it: a pad
- * never refreshes itself over the panels), or NULL with a message. */
+ * keypad, ESCDELAY 25 ms, bracketed paste on). Returns the input pad (read
+ * keys from it: a pad never refreshes itself over the panels), or NULL with
+ * a message. A terminal without cursor addressing (TERM=dumb) is refused
+ * before anything is written to it. */
 WINDOW *term_start(bool *colour, char *err, size_t errlen);
-/* Ends curses and puts the saved tty modes back. Safe to call twice. */
+/* Turns bracketed paste off, ends curses and puts the saved tty modes back.
+ * Safe to call twice. */
 void term_stop(void);
 
 bool term_take_resize(void);   /* a SIGWINCH arrived since last asked */
