@@ -66,7 +66,8 @@ void fetch_put_padded(FILE *out, const char *s, int width);
 /* groups.c: GET /groups, parsed (group keys are never read). Returns
  * EXIT_OK with *g (group_list_free), else an exit code after reporting the
  * failure (never quietly: a caller that can do without passes report=false
- * and says what it lacks itself). */
+ * and says what it lacks itself). t (may be NULL) is the target the read is
+ * for, named in --json failure objects. */
 int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
 		 const struct target *t, struct group_info **g, size_t *n);
 
