@@ -38,6 +38,10 @@ struct cli_opts {
 void cli_say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Reads a "group|participant ID" pair into t. EXIT_OK, or EXIT_USAGE after
+ * saying what is wrong on stderr. */
+int cli_parse_target(const char *kind_arg, const char *id_arg, struct target *t);
+
 /* Parses argv with getopt_long (options may follow the command; "--" ends
  * them). Returns 0, or EXIT_USAGE after printing why on stderr. */
 int cli_parse_options(int argc, char **argv, struct cli_opts *o);

@@ -256,18 +256,9 @@ int cmd_get(const struct cli_opts *o, int argc, char **argv)
 		cli_error("usage: get group|participant ID (see: help get)");
 		return EXIT_USAGE;
 	}
-	enum target_kind kind;
-	if (target_kind_parse(argv[1], &kind) != 0) {
-		cli_error("\"%s\" is not a kind of target: use group or "
-			"participant", argv[1]);
-		return EXIT_USAGE;
-	}
 	struct target t;
-	char err[512];
-	if (target_set(&t, kind, argv[2], err, sizeof err) != 0) {
-		cli_error("%s", err);
+	if (cli_parse_target(argv[1], argv[2], &t) != EXIT_OK)
 		return EXIT_USAGE;
-	}
 	if (o->dry_run || o->curl)
 		return print_reads(o, &t);
 	struct session s;
@@ -275,7 +266,7 @@ int cmd_get(const struct cli_opts *o, int argc, char **argv)
 	int rc = fetch_open(&s, &e, o);
 	if (rc != 0)
 		return rc;
-	rc = kind == TARGET_GROUP ? show_group(o, &s, e, &t) : show_participant(o, &s, e, &t);
+	rc = t.kind == TARGET_GROUP ? show_group(o, &s, e, &t) : show_participant(o, &s, e, &t);
 	engine_free(e);
 	if (rc == EXIT_UNAUTHORISED)
 		session_explain_401(&s);

@@ -102,21 +102,12 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 			"(see: help notify)");
 		return EXIT_USAGE;
 	}
-	enum target_kind kind;
-	if (target_kind_parse(argv[1], &kind) != 0) {
-		cli_error("\"%s\" is not a kind of target: use group or "
-			"participant", argv[1]);
-		return EXIT_USAGE;
-	}
 	struct target t;
-	char err[512];
-	if (target_set(&t, kind, argv[2], err, sizeof err) != 0) {
-		cli_error("%s", err);
+	if (cli_parse_target(argv[1], argv[2], &t) != EXIT_OK)
 		return EXIT_USAGE;
-	}
 	if (o->dry_run || o->curl)
 		return print_request(o, &t);
-	if (kind == TARGET_PARTICIPANT && participant_id_unusual(t.id) && !o->quiet)
+	if (t.kind == TARGET_PARTICIPANT && participant_id_unusual(t.id) && !o->quiet)
 		cli_error("note: participant IDs from Okaya usually begin "
 			"with ok_; sending to \"%s\" as it is", t.id);
 	struct session s;
@@ -124,6 +115,7 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 	int rc = fetch_open(&s, &e, o);
 	if (rc != 0)
 		return rc;
+	char err[512];
 	struct result *r = fetch_run(e, o, start_email, &t, false, err, sizeof err);
 	if (!r) {
 		cli_error("%s", err);
@@ -133,7 +125,7 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 		rc = fetch_exit_code(r);
 		char what[PARTICIPANT_ID_MAX + 64];
 		snprintf(what, sizeof what, "%s email to %s %s", NOTIFY_EMAIL,
-			 target_kind_name(kind), t.id);
+			 target_kind_name(t.kind), t.id);
 		if (rc == EXIT_OK && !result_confirmed(r)) {
 			/* A 2xx without the API's success body (a proxy's page, a
 			 * cut answer) does not prove the email went out. */

@@ -35,16 +35,8 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 	struct target target;
 	memset(&job, 0, sizeof job);
 	char err[512];
-	enum target_kind kind;
-	if (target_kind_parse(argv[1], &kind) != 0) {
-		cli_error("\"%s\" is not a kind of target: use group or "
-			"participant", argv[1]);
+	if (cli_parse_target(argv[1], argv[2], &target) != EXIT_OK)
 		return EXIT_USAGE;
-	}
-	if (target_set(&target, kind, argv[2], err, sizeof err) != 0) {
-		cli_error("%s", err);
-		return EXIT_USAGE;
-	}
 	char *flags = join_words(argc - 3, argv + 3);
 	if (flags && flags[strspn(flags, " \t")] == '\0') {
 		/* level_parse reads "" as no flags: an empty argument from a
@@ -59,9 +51,9 @@ int cmd_set(const struct cli_opts *o, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	free(flags);
-	job.kind = kind;
+	job.kind = target.kind;
 	job.id = target.id;
-	if (kind == TARGET_PARTICIPANT && participant_id_unusual(job.id) && !o->quiet)
+	if (target.kind == TARGET_PARTICIPANT && participant_id_unusual(job.id) && !o->quiet)
 		cli_error("note: participant IDs from Okaya usually begin "
 			"with ok_; sending \"%s\" as it is", job.id);
 	return run_command(o, &job, 1, false);
