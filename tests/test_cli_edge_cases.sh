@@ -1,6 +1,6 @@
 #!/bin/bash
-# Regressions from a tester's report on the command line, each against a
-# real okaya-sandbox: empty FLAGS, rate-limited batches, same-target order,
+# Edge cases of the command line that a demanding user or a hostile server
+# hits, each against a real okaya-sandbox: empty FLAGS, rate-limited batches, same-target order,
 # unconfirmed 200s, SIGXFSZ, base-URL checks, --json details, sanitising.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Regressions from a tester's second report on the read, notify and history
-# commands, each against a real okaya-sandbox (or a tiny server started here).
+# Edge cases of the read, notify and history commands, each against a real
+# okaya-sandbox (or a tiny server started here).
 . "$(dirname "$0")/lib.sh"
 
 export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
