@@ -64,6 +64,7 @@ struct app {
 	enum basis basis;
 	level_t basis_level;        /* the server's or this machine's last sent */
 	bool flags_touched;         /* ticked by hand since the load */
+	bool load_notice;           /* loaded by a send: keep "check the flags" shown */
 
 	/* The read in flight (fetch_id > 0), beside any write. One at a time. */
 	long fetch_id;
@@ -163,6 +164,8 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch);
 void mainscr_sync_id(struct app *a);   /* field text -> a->id */
 void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool with_level);
 void mainscr_cursor(struct app *a);
+/* Moves the focus to the flag list (no load: the caller just loaded). */
+void mainscr_focus_flags(struct app *a);
 /* A group from GET /groups into the form, its current level ticked. */
 void mainscr_load_group(struct app *a, const struct group_info *g);
 /* The ID field's text differs from the loaded target: load it (on leaving the field). */

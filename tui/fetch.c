@@ -198,6 +198,12 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 		a->fetch_id = 0;
 	bool for_form = current && tag->why == FETCH_LOAD && a->has_loaded &&
 			same_target(&tag->t, &a->loaded);
+	/* A send loaded this target: its "check the flags" stays unless the
+	 * read failed (that says more). */
+	char notice[sizeof a->note];
+	bool keep_notice = for_form && a->load_notice;
+	if (keep_notice)
+		memcpy(notice, a->note, sizeof notice);
 
 	if (tag->why == FETCH_LOAD && tag->t.kind == TARGET_PARTICIPANT) {
 		if (for_form)
@@ -220,6 +226,11 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 			group_load_done(a, &tag->t, err[0] ? err : NULL);
 		else if (tag->why == FETCH_GROUP_LIST && current)
 			groups_loaded(a, err[0] ? err : NULL);
+	}
+	if (keep_notice) {
+		a->load_notice = false;
+		if (!a->note_error)
+			memcpy(a->note, notice, sizeof a->note);
 	}
 	result_free(r);
 	free(tag);

@@ -65,6 +65,7 @@ void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool wit
 	a->basis = BASIS_NONE;
 	a->flags_touched = false;
 	a->has_loaded = false;
+	a->load_notice = false;
 	if (a->panel_info)
 		info_free(a);
 	if (with_level)
@@ -100,6 +101,7 @@ void mainscr_load_group(struct app *a, const struct group_info *g)
 	a->basis_level = g->requested;
 	a->level = g->requested;
 	a->flags_touched = false;
+	a->load_notice = false;
 	char name[200];
 	text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
 	snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).", name,
@@ -130,6 +132,12 @@ static void set_focus(struct app *a, enum focus f)
 	lineedit_focus(a->id_edit, f == FOCUS_ID);
 	if (leaving)
 		mainscr_load_typed(a);   /* a typed ID is loaded like any other */
+}
+
+void mainscr_focus_flags(struct app *a)
+{
+	a->focus = FOCUS_FLAGS;
+	lineedit_focus(a->id_edit, false);
 }
 
 void mainscr_refuse_long(struct app *a)

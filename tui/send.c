@@ -8,6 +8,11 @@
 
 static void after_set(struct app *a);
 
+static bool is_loaded(const struct app *a, const struct target *t)
+{
+	return a->has_loaded && a->loaded.kind == t->kind && strcmp(a->loaded.id, t->id) == 0;
+}
+
 static void note_error(struct app *a, const char *msg)
 {
 	snprintf(a->note, sizeof a->note, "Error: %s", msg);
@@ -55,6 +60,16 @@ void send_request(struct app *a)
 		a->focus = FOCUS_ID;
 		return;
 	}
+	if (!is_loaded(a, &t)) {
+		/* The ticks belong to the loaded target, not to what is typed now:
+		 * load the new one and let the user look before anything goes. */
+		mainscr_load(a, t.kind, t.id, true);
+		mainscr_focus_flags(a);
+		a->load_notice = true;
+		snprintf(a->note, sizeof a->note, "loaded %.200s: check the flags, then send.", t.id);
+		a->note_error = false;
+		return;
+	}
 	if (a->cfg->review) {
 		a->review_target = t;
 		a->review_level = a->level;
@@ -62,11 +77,6 @@ void send_request(struct app *a)
 		return;
 	}
 	send_now(a, &t, a->level);
-}
-
-static bool is_loaded(const struct app *a, const struct target *t)
-{
-	return a->has_loaded && a->loaded.kind == t->kind && strcmp(a->loaded.id, t->id) == 0;
 }
 
 /* Starts a set (email_type NULL) or a notify. */

@@ -1,0 +1,33 @@
+#!/bin/bash
+# End-to-end checks for loading targets into the form: the ticks always
+# belong to the target in the ID field, late answers never tick the wrong
+# form, unknown levels are shown as unknown.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tui_lib.sh"
+
+sandbox_start || { t_fail "sandbox starts"; t_done; exit 1; }
+CFG=$T_TMP/cfg/config.cfg
+tui_config "$CFG" demo-key
+
+# --- 1. F5 from the ID field loads a new ID first, never sends old ticks ----
+tui_start "$CFG" --group 123456
+t_screen "group 123456 loaded" "current on server"
+keys BTab C-u
+type_text 1710748366424
+keys F5
+t_screen "F5 on a new ID loads it" "loaded 1710748366424: check the flags, then send"
+t_lacks "no review for the old ticks" "Enter sends" "$(screen)"
+t_contains "new group's own (empty) ticks" "[ ] 1 " "$(screen)"
+t_eq "nothing posted" 0 "$(posts_seen)"
+keys F5
+t_screen "second F5 reviews the loaded group" "Enter sends"
+t_contains "review diffs against the server" "(vs. current on server" "$(screen)"
+keys Escape
+t_eq "still nothing posted" 0 "$(posts_seen)"
+t_eq "123456 untouched" '["mhci"]' "$(group_level 123456)"
+t_eq "1710748366424 untouched" '[]' "$(group_level 1710748366424)"
+keys F10
+wait_exit
+
+tui_no_sanitizer_reports
+t_done
