@@ -29,5 +29,37 @@ t_eq "1710748366424 untouched" '[]' "$(group_level 1710748366424)"
 keys F10
 wait_exit
 
+# ---- below: a sandbox that answers every request 2 s late -----------------
+sandbox_stop
+sandbox_start --delay-ms 2000 || { t_fail "slow sandbox starts"; t_done; exit 1; }
+SLOW=$T_TMP/cfg/slow.cfg
+tui_config "$SLOW" demo-key
+
+# --- 2. a late answer never ticks a form that now names another target -------
+tui_start "$SLOW"
+t_screen "form up (slow)" "Group ID"
+type_text 123456
+keys Tab
+t_screen "group read started" "Reading the group's current level"
+keys BTab BTab Right
+t_screen "kind switched to Participant" "External ID"
+sleep 2.6
+t_lacks "group's answer did not tick the participant form" "[x]" "$(screen)"
+keys F10
+wait_exit
+
+tui_start "$SLOW"
+t_screen "form up (slow, edit)" "Group ID"
+type_text 123456
+keys Tab
+t_screen "group read started (edit)" "Reading the group's current level"
+keys BTab
+type_text 7
+sleep 2.6
+t_lacks "answer for 123456 did not tick 1234567" "[x]" "$(screen)"
+t_lacks "no stale reading note" "Reading the group's" "$(screen)"
+keys F10
+wait_exit
+
 tui_no_sanitizer_reports
 t_done

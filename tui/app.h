@@ -180,6 +180,11 @@ void fetch_load(struct app *a, const struct target *t);
 /* Starts GET /groups for the Groups overlay (or for names). 0 or -1 (note set). */
 int fetch_groups(struct app *a, enum fetch_why why);
 void fetch_cancel(struct app *a);
+/* The form's kind or ID changed: a load in flight is for another target now;
+ * cancels it quietly (its answer is dropped). */
+void fetch_drop_load(struct app *a);
+/* True when the form's kind and ID field name t. */
+bool form_names(struct app *a, const struct target *t);
 /* A finished read; tag as given to engine_start. */
 void fetch_finish(struct app *a, struct result *r, void *tag);
 /* Takes a finished result off the engine and routes it (loop and teardown). */

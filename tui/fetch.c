@@ -70,6 +70,25 @@ void fetch_cancel(struct app *a)
 	a->fetch_id = 0;
 }
 
+void fetch_drop_load(struct app *a)
+{
+	if (a->fetch_id <= 0 || a->fetch_why != FETCH_LOAD)
+		return;
+	engine_cancel(a->eng, a->fetch_id);
+	a->fetch_id = 0;
+	if (!a->note_error)
+		a->note[0] = '\0';   /* "Reading ..." is no longer true */
+}
+
+bool form_names(struct app *a, const struct target *t)
+{
+	struct target f;
+	char err[256];
+	mainscr_sync_id(a);
+	return a->kind == t->kind && target_set(&f, a->kind, a->id, err, sizeof err) == 0 &&
+	       strcmp(f.id, t->id) == 0;
+}
+
 static long start(struct app *a, enum fetch_why why, const struct target *t, char *err,
 		  size_t errlen)
 {
@@ -196,8 +215,10 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 	bool current = tag->id == a->fetch_id;
 	if (current)
 		a->fetch_id = 0;
+	/* Applied only while the form still names the answer's target: the
+	 * kind may have been switched or the ID edited since it started. */
 	bool for_form = current && tag->why == FETCH_LOAD && a->has_loaded &&
-			same_target(&tag->t, &a->loaded);
+			same_target(&tag->t, &a->loaded) && form_names(a, &tag->t);
 	/* A send loaded this target: its "check the flags" stays unless the
 	 * read failed (that says more). */
 	char notice[sizeof a->note];

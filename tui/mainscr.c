@@ -157,6 +157,13 @@ static void toggle_flag(struct app *a, int i)
 	a->flags_touched = true;
 }
 
+static void set_kind(struct app *a, enum target_kind kind)
+{
+	if (kind != a->kind)
+		fetch_drop_load(a);   /* a group's answer must not tick a participant */
+	a->kind = kind;
+}
+
 void mainscr_key(struct app *a, bool fkey, wint_t ch)
 {
 	enum action act;
@@ -171,7 +178,12 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 				set_focus(a, FOCUS_KIND);
 				return;
 			}
+			char before[sizeof a->id], after[sizeof a->id];
+			lineedit_text(a->id_edit, before, sizeof before);
 			lineedit_key(a->id_edit, fkey, ch);
+			lineedit_text(a->id_edit, after, sizeof after);
+			if (strcmp(before, after) != 0)
+				fetch_drop_load(a);   /* its answer is for the old ID */
 			/* Any edit makes an old complaint stale. */
 			if (a->note_error)
 				a->note[0] = '\0', a->note_error = false;
@@ -213,14 +225,14 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 		if (a->focus == FOCUS_FLAGS)
 			toggle_flag(a, a->flag_cur);
 		else if (a->focus == FOCUS_KIND)
-			a->kind = a->kind == TARGET_GROUP ? TARGET_PARTICIPANT : TARGET_GROUP;
+			set_kind(a, a->kind == TARGET_GROUP ? TARGET_PARTICIPANT : TARGET_GROUP);
 		else if (a->focus == FOCUS_SEND)
 			send_request(a);
 		return;
 	case ACT_LEFT:
 	case ACT_RIGHT:
 		if (a->focus == FOCUS_KIND)
-			a->kind = act == ACT_LEFT ? TARGET_GROUP : TARGET_PARTICIPANT;
+			set_kind(a, act == ACT_LEFT ? TARGET_GROUP : TARGET_PARTICIPANT);
 		return;
 	case ACT_UP:
 		if (a->flag_cur > 0)
