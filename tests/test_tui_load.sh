@@ -29,6 +29,33 @@ t_eq "1710748366424 untouched" '[]' "$(group_level 1710748366424)"
 keys F10
 wait_exit
 
+# --- 3. a target whose level is unknown starts with no ticks -----------------
+tui_start "$CFG" --group 123456
+t_screen "group 123456 loaded (3)" "current on server"
+t_contains "mhci ticked" "[x] 1" "$(screen)"
+keys BTab BTab Right Tab C-u
+type_text ok_participant2
+keys Tab
+t_screen "participant loaded, level unknown" "level unknown: nothing sent from this machine"
+t_lacks "the group's ticks are gone" "[x]" "$(screen)"
+keys BTab C-u
+type_text ok_nobody
+keys Tab
+t_screen "unknown participant answered" "Participant not found"
+t_lacks "no ticks for a participant not found" "[x]" "$(screen)"
+t_contains "labelled unknown" "unknown" "$(screen)"
+keys F10
+wait_exit
+# Another enterprise's key: the group is not among its groups.
+OTHER=$T_TMP/cfg/other.cfg
+tui_config "$OTHER" other-key
+tui_start "$OTHER" --group 123456
+t_screen "other enterprise's group: level not read" "Server level not read"
+t_contains "labelled unknown" "  unknown" "$(screen)"
+t_lacks "no ticks" "[x]" "$(screen)"
+keys F10
+wait_exit
+
 # ---- below: a sandbox that answers every request 2 s late -----------------
 sandbox_stop
 sandbox_start --delay-ms 2000 || { t_fail "slow sandbox starts"; t_done; exit 1; }

@@ -36,7 +36,8 @@ static void fallback_note(struct app *a, const struct target *t, const char *why
 			 "Server level not read (%.150s): ticked the last sent from here.", why);
 	else
 		snprintf(a->note, sizeof a->note,
-			 "Server level not read (%.150s); nothing sent from here before.", why);
+			 "Server level not read (%.150s); level unknown: nothing sent from "
+			 "this machine.", why);
 	a->note_error = true;
 }
 
@@ -189,7 +190,8 @@ static void participant_done(struct app *a, const struct target *t, const struct
 		else
 			snprintf(a->note, sizeof a->note, "%s", a->basis == BASIS_LOCAL
 				 ? "Ticked: last sent from this machine (the API cannot read it)."
-				 : "Its groups are below; the API cannot read its requested level.");
+				 : "level unknown: nothing sent from this machine (the API cannot "
+				 "read it); its groups are below.");
 		a->note_error = false;
 		/* Group names come from GET /groups; read it once if not yet. */
 		if (!a->groups_loaded && a->fetch_id <= 0)

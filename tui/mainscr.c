@@ -70,6 +70,12 @@ void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool wit
 		info_free(a);
 	if (with_level)
 		tick_local(a, kind, id);
+	/* Ticks left from the previous target would be sent to this one: start
+	 * from none unless this target's level is known (the read may add it). */
+	if (a->basis == BASIS_NONE) {
+		a->level = LEVEL_NONE;
+		snprintf(a->note, sizeof a->note, "level unknown: nothing sent from this machine.");
+	}
 	char err[256];
 	struct target t;
 	if (target_set(&t, kind, a->id, err, sizeof err) != 0) {
@@ -314,6 +320,9 @@ static void draw_basis(struct app *a)
 	} else if (a->basis == BASIS_LOCAL) {
 		l1 = "last sent";
 		l2 = "from here";
+	} else {
+		l1 = "level";
+		l2 = "unknown";
 	}
 	if (a->flags_touched && l1 && a->basis != BASIS_NONE && a->level != a->basis_level)
 		l2 = "(edited)";
