@@ -56,6 +56,34 @@ t_lacks "no ticks" "[x]" "$(screen)"
 keys F10
 wait_exit
 
+# --- 4. the key that answers the email prompt is not applied to the form ----
+tui_start "$CFG" --group 1710748366424
+t_screen "pilot loaded" "current on server"
+keys 1 F5
+t_screen "review (4)" "Enter sends"
+keys Enter
+t_screen "prompt after adding mhci" "Send the review email?"
+keys Space
+t_screen "Space declined" "Review email not sent"
+t_contains "Space did not untick mhci" "[x] 1" "$(screen)"
+keys 2 F5
+t_screen "review (4b)" "Enter sends"
+keys Enter
+t_screen "prompt after adding groupPerecntiles" "Send the review email?"
+keys a
+t_screen "a declined" "Review email not sent"
+t_contains "a did not tick all" "[ ] 5" "$(screen)"
+keys 3 F5
+t_screen "review (4c)" "Enter sends"
+keys Enter
+t_screen "prompt after adding userPercentiles" "Send the review email?"
+keys q
+t_screen "q declined" "Review email not sent"
+sleep 0.3
+t_check "q did not quit the app" test ! -s "$TUI_DIR/rc"
+keys F10
+wait_exit
+
 # ---- below: a sandbox that answers every request 2 s late -----------------
 sandbox_stop
 sandbox_start --delay-ms 2000 || { t_fail "slow sandbox starts"; t_done; exit 1; }
