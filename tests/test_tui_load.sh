@@ -116,5 +116,22 @@ t_lacks "no stale reading note" "Reading the group's" "$(screen)"
 keys F10
 wait_exit
 
+# --- 5. a send cancelled with Esc is in the history, as maybe applied --------
+tui_start "$SLOW" --group 1710748366424
+t_screen "pilot loaded (slow)" "current on server" 6
+keys 5 F5
+t_screen "review (5)" "Enter sends"
+keys Enter
+t_screen "sending" "Sending to group" 
+keys Escape
+t_screen "cancelled" "ancel" 
+sleep 0.3
+line=$(grep 'cancelled: may or may not have been applied' "$TUI_HISTORY" | tail -n 1)
+t_contains "cancel recorded" '"id":"1710748366424"' "$line"
+t_contains "with status 0" '"status":0' "$line"
+t_contains "as a set" '"action":"set"' "$line"
+keys F10
+wait_exit
+
 tui_no_sanitizer_reports
 t_done

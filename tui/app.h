@@ -88,6 +88,7 @@ struct app {
 
 	/* The write in flight (req_id > 0): set or notify, and the last answer. */
 	long req_id;
+	bool req_cancelled;         /* Esc after it started: it may have applied */
 	bool req_notify;
 	bool req_has_before;
 	level_t req_before;

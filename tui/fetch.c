@@ -273,14 +273,18 @@ void app_drain(struct app *a)
 		return;
 	if (a->fetch_id > 0)
 		engine_cancel(a->eng, a->fetch_id);
-	if (a->req_id > 0)
-		engine_cancel(a->eng, a->req_id);
+	bool write = a->req_id > 0;
+	if (write)
+		send_cancel(a);
 	a->fetch_id = a->req_id = 0;
 	if (engine_pending(a->eng) > 0)
 		engine_run(a->eng);
 	struct result *r;
 	void *tag;
 	while ((r = engine_take_done(a->eng, &tag))) {
+		/* A write quit out of ("quit anyway? y") may have applied. */
+		if (!tag && write)
+			audit_record(a, r);
 		result_free(r);
 		free(tag);
 	}

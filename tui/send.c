@@ -100,6 +100,7 @@ static void start(struct app *a, const struct target *t, level_t level, const ch
 		return;
 	}
 	a->req_id = id;
+	a->req_cancelled = false;
 	a->req_notify = email_type != NULL;
 	/* "before" in the history only when the server said so. */
 	a->req_has_before = !email_type && is_loaded(a, t) && a->basis == BASIS_SERVER;
@@ -124,8 +125,10 @@ void send_notify(struct app *a, const struct target *t)
 
 void send_cancel(struct app *a)
 {
-	if (a->req_id > 0 && a->eng)
+	if (a->req_id > 0 && a->eng) {
 		engine_cancel(a->eng, a->req_id);
+		a->req_cancelled = true;   /* recorded in the history (audit.c) */
+	}
 }
 
 void send_finish(struct app *a, struct result *r)
