@@ -133,5 +133,18 @@ t_contains "as a set" '"action":"set"' "$line"
 keys F10
 wait_exit
 
+# --- 6. F5 during the load waits for it; the review uses the server's level --
+tui_start "$SLOW" --group 123456
+t_screen "reading (6)" "Reading the group's current level"
+keys F5
+t_screen "F5 waits for the load" "loading the target's current level"
+t_lacks "no review yet" "Enter sends" "$(screen)"
+t_screen "review once the level is read" "Enter sends" 4
+t_contains "diffed against the server" "no change (vs. current on server" "$(screen)"
+keys Escape
+t_screen "the server's ticks" "[x] 1"
+keys F10
+wait_exit
+
 tui_no_sanitizer_reports
 t_done

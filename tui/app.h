@@ -71,6 +71,7 @@ struct app {
 	enum fetch_why fetch_why;
 	struct target fetch_target;
 	struct timespec fetch_start;
+	bool send_waiting;          /* F5 waits for this load before the review */
 
 	/* GET /groups, kept for names and the Groups overlay (keys dropped). */
 	struct group_info *groups;

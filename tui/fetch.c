@@ -61,6 +61,7 @@ void info_free(struct app *a)
 
 void fetch_cancel(struct app *a)
 {
+	a->send_waiting = false;
 	if (a->fetch_id <= 0)
 		return;
 	engine_cancel(a->eng, a->fetch_id);
@@ -75,6 +76,7 @@ void fetch_drop_load(struct app *a)
 {
 	if (a->fetch_id <= 0 || a->fetch_why != FETCH_LOAD)
 		return;
+	a->send_waiting = false;
 	engine_cancel(a->eng, a->fetch_id);
 	a->fetch_id = 0;
 	if (!a->note_error)
@@ -254,6 +256,13 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 		a->load_notice = false;
 		if (!a->note_error)
 			memcpy(a->note, notice, sizeof a->note);
+	}
+	/* An F5 that waited for this load goes on now that the level is
+	 * known or the read failed (the review says which basis it used). */
+	if (current && tag->why == FETCH_LOAD && a->send_waiting) {
+		a->send_waiting = false;
+		if (for_form && a->overlay == OV_NONE && a->req_id <= 0)
+			send_request(a);
 	}
 	result_free(r);
 	free(tag);

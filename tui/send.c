@@ -70,6 +70,16 @@ void send_request(struct app *a)
 		a->note_error = false;
 		return;
 	}
+	if (a->fetch_id > 0 && a->fetch_why == FETCH_LOAD && a->fetch_target.kind == t.kind &&
+	    strcmp(a->fetch_target.id, t.id) == 0) {
+		/* A review now would diff against a stale basis, and the answer
+		 * would rewrite the ticks under it: send once it is in. */
+		a->send_waiting = true;
+		snprintf(a->note, sizeof a->note,
+			 "loading the target's current level... (F5 goes on when it is read)");
+		a->note_error = false;
+		return;
+	}
 	if (a->cfg->review) {
 		a->review_target = t;
 		a->review_level = a->level;
