@@ -20,7 +20,7 @@ t_screen "digits tick flags" "F5 sends: mhci,transcript"
 keys F5
 t_screen "review shows the body" '{"requestedPrivacyLevel":["mhci","transcript"]}'
 t_contains "review shows the URL" "$SANDBOX_URL/configure/groups/123456/privacy" "$(screen)"
-t_contains "review compares with the server" "+transcript (vs. current on server)" "$(screen)"
+t_contains "review compares with the server" "+transcript (vs. current on server, read " "$(screen)"
 keys Enter
 t_screen "a change adding flags offers the email" "Send the review email?"
 keys n

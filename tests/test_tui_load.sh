@@ -84,6 +84,30 @@ t_check "q did not quit the app" test ! -s "$TUI_DIR/rc"
 keys F10
 wait_exit
 
+# --- 7. leaving the ID field re-reads the same target; the review says when --
+tui_start "$CFG" --group 123456
+t_screen "group loaded (7)" "current on server"
+t_screen "mhci ticked (7)" "[x] 1"
+t_contains "transcript not ticked yet" "[ ] 4" "$(screen)"
+# Changed elsewhere (another admin, the CLI).
+curl -s -o /dev/null -X POST -H 'x-api-key: demo-key' -H 'Content-Type: application/json' \
+  -d '{"requestedPrivacyLevel":["mhci","transcript"]}' "$SANDBOX_URL/configure/groups/123456/privacy"
+keys BTab Tab
+t_screen "re-read on leaving the field shows the change" "[x] 4"
+keys F5
+t_screen "review (7)" "Enter sends"
+if [[ "$(screen)" =~ "current on server, read "[0-2][0-9]:[0-5][0-9]:[0-5][0-9] ]]; then
+  t_ok "review says when the level was read"
+else
+  t_fail "review says when the level was read" "$(screen)"
+fi
+keys Escape
+keys F10
+wait_exit
+# Put it back for the sections below.
+curl -s -o /dev/null -X POST -H 'x-api-key: demo-key' -H 'Content-Type: application/json' \
+  -d '{"requestedPrivacyLevel":["mhci"]}' "$SANDBOX_URL/configure/groups/123456/privacy"
+
 # ---- below: a sandbox that answers every request 2 s late -----------------
 sandbox_stop
 sandbox_start --delay-ms 2000 || { t_fail "slow sandbox starts"; t_done; exit 1; }

@@ -63,6 +63,7 @@ struct app {
 	bool has_loaded;
 	enum basis basis;
 	level_t basis_level;        /* the server's or this machine's last sent */
+	time_t basis_read;          /* when the server's level was read (BASIS_SERVER) */
 	bool flags_touched;         /* ticked by hand since the load */
 	bool load_notice;           /* loaded by a send: keep "check the flags" shown */
 

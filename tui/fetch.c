@@ -158,6 +158,7 @@ static void group_load_done(struct app *a, const struct target *t, const char *e
 	text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
 	a->basis = BASIS_SERVER;
 	a->basis_level = g->requested;
+	a->basis_read = time(NULL);
 	if (!a->flags_touched) {
 		a->level = g->requested;
 		snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).",

@@ -105,6 +105,7 @@ void mainscr_load_group(struct app *a, const struct group_info *g)
 	a->has_loaded = true;
 	a->basis = BASIS_SERVER;
 	a->basis_level = g->requested;
+	a->basis_read = time(NULL);   /* the Groups list is a read of the server */
 	a->level = g->requested;
 	a->flags_touched = false;
 	a->load_notice = false;
@@ -124,8 +125,12 @@ void mainscr_load_typed(struct app *a)
 	char err[256];
 	if (!a->id[0] || target_set(&t, a->kind, a->id, err, sizeof err) != 0)
 		return;   /* Send says what is wrong; leaving the field is no error */
-	if (a->has_loaded && a->loaded.kind == t.kind && strcmp(a->loaded.id, t.id) == 0)
+	if (a->has_loaded && a->loaded.kind == t.kind && strcmp(a->loaded.id, t.id) == 0) {
+		/* The same ID: read the server again (cheap), since the level may
+		 * have changed elsewhere; ticked-by-hand flags are kept. */
+		fetch_load(a, &t);
 		return;
+	}
 	mainscr_load(a, t.kind, t.id, true);   /* t: not a->id, which load rewrites */
 }
 

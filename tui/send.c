@@ -198,6 +198,7 @@ static void after_set(struct app *a)
 		/* The server holds it now (a group's level is readable again). */
 		a->basis = t->kind == TARGET_GROUP ? BASIS_SERVER : BASIS_LOCAL;
 		a->basis_level = a->last_level;
+		a->basis_read = time(NULL);   /* the server confirmed it just now */
 		a->flags_touched = false;
 	}
 
