@@ -162,6 +162,8 @@ tui_start "$SLOW" --group 123456
 t_screen "reading (6)" "Reading the group's current level"
 keys F5
 t_screen "F5 waits for the load" "loading the target's current level"
+keys Enter
+t_screen "Enter while waiting ticks nothing" "the review opens next"
 t_lacks "no review yet" "Enter sends" "$(screen)"
 t_screen "review once the level is read" "Enter sends" 4
 t_contains "diffed against the server" "no change (vs. current on server" "$(screen)"

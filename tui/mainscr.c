@@ -210,6 +210,14 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 		(act == ACT_TOGGLE && a->focus == FOCUS_FLAGS) ||
 		(act == ACT_ENTER && a->focus == FOCUS_FLAGS) ||
 		(act >= ACT_FLAG1 && act < ACT_FLAG1 + FLAG_COUNT);
+	if (ticks && a->send_waiting) {
+		/* F5 is waiting for the level: a quick "F5 Enter" must not tick a
+		 * flag under the review that is about to open. */
+		snprintf(a->note, sizeof a->note,
+			 "loading the target's current level... the review opens next (Esc cancels).");
+		a->note_error = false;
+		return;
+	}
 	if (ticks && a->req_id > 0) {
 		/* The form shows what is being sent until the answer is in. */
 		snprintf(a->note, sizeof a->note,
