@@ -61,9 +61,9 @@ void info_free(struct app *a)
 
 void fetch_cancel(struct app *a)
 {
-	a->send_waiting = false;
 	if (a->fetch_id <= 0)
 		return;
+	a->send_waiting = false;
 	engine_cancel(a->eng, a->fetch_id);
 	if (a->fetch_why == FETCH_LOAD && a->has_loaded &&
 	    same_target(&a->fetch_target, &a->loaded))
@@ -220,6 +220,10 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 	bool current = tag->id == a->fetch_id;
 	if (current)
 		a->fetch_id = 0;
+	/* Taken now: the names read a participant's answer starts clears it. */
+	bool waiting = current && tag->why == FETCH_LOAD && a->send_waiting;
+	if (waiting)
+		a->send_waiting = false;
 	/* Applied only while the form still names the answer's target: the
 	 * kind may have been switched or the ID edited since it started. */
 	bool for_form = current && tag->why == FETCH_LOAD && a->has_loaded &&
@@ -260,8 +264,7 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 	}
 	/* An F5 that waited for this load goes on now that the level is
 	 * known or the read failed (the review says which basis it used). */
-	if (current && tag->why == FETCH_LOAD && a->send_waiting) {
-		a->send_waiting = false;
+	if (waiting) {
 		if (for_form && a->overlay == OV_NONE && a->req_id <= 0)
 			send_request(a);
 	}
