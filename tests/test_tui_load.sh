@@ -108,6 +108,26 @@ wait_exit
 curl -s -o /dev/null -X POST -H 'x-api-key: demo-key' -H 'Content-Type: application/json' \
   -d '{"requestedPrivacyLevel":["mhci"]}' "$SANDBOX_URL/configure/groups/123456/privacy"
 
+# --- 8. small things: wrapped notes, the key's source, the History filter ----
+tui_start "$OTHER" --group 123456
+t_screen "fallback note (8)" "Server level not read"
+t_contains "the fallback note is wrapped, not cut" "nothing sent from this machine." "$(screen)"
+keys F10
+wait_exit
+printf 'demo-key\n' >"$T_TMP/keyfile"; chmod 600 "$T_TMP/keyfile"
+tui_start "$CFG" --api-key-file "$T_TMP/keyfile"
+t_screen "form up (key file)" "Group ID"
+t_contains "header names --api-key-file" "(--api-key-file)" "$(screen)"
+t_lacks "not called env" "(env)" "$(screen)"
+keys F4
+t_screen "history open (8)" "newest first"
+keys /
+type_text +mhci
+t_screen "filter matches the change text" "+mhci"
+t_lacks "rows kept" "Nothing matches the filter." "$(screen)"
+keys Escape Escape F10
+wait_exit
+
 # ---- below: a sandbox that answers every request 2 s late -----------------
 sandbox_stop
 sandbox_start --delay-ms 2000 || { t_fail "slow sandbox starts"; t_done; exit 1; }
@@ -170,6 +190,17 @@ t_contains "diffed against the server" "no change (vs. current on server" "$(scr
 keys Escape
 t_screen "the server's ticks" "[x] 1"
 keys F10
+wait_exit
+
+# --- 8b. F6 while the groups are read says so, not "0 entries" --------------
+tui_start "$SLOW"
+t_screen "form up (8b)" "Group ID"
+keys F6
+t_screen "groups loading" "Loading groups..."
+t_lacks "no '0 entries' while loading" "0 entries" "$(screen)"
+t_lacks "no 'no groups' while loading" "has no groups" "$(screen)"
+t_screen "groups listed once read" "Night shift" 4
+keys Escape F10
 wait_exit
 
 tui_no_sanitizer_reports

@@ -136,6 +136,7 @@ struct app {
 	int rows, cols;
 	bool too_small;
 	bool colour;
+	bool key_file;              /* the key came from --api-key-file (via the env) */
 	bool quit;
 	bool quit_ask;              /* "a request is in flight: quit anyway? y/N" */
 	int exit_code;
@@ -158,6 +159,9 @@ void text_fit(char *out, size_t outlen, const char *s, int cols);
 int text_width(const char *s);
 /* url with the password of a "user:password@" part as "***", for the screen. */
 void url_for_display(const char *url, char *out, size_t outlen);
+
+/* Where a key not from the config came from: " (--api-key-file)", " (env)" or "". */
+const char *app_key_source(const struct app *a);
 
 /* ---- tui/mainscr.c: the main form and response panel ---- */
 void mainscr_build(struct app *a);

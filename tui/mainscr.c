@@ -280,6 +280,41 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 	}
 }
 
+const char *app_key_source(const struct app *a)
+{
+	if (a->cfg->key_from != KEY_ENV)
+		return "";
+	return a->key_file ? " (--api-key-file)" : " (env)";
+}
+
+/* Bytes of s that fit in width columns, cut after a word when one fits. */
+static size_t note_split(const char *s, int width)
+{
+	if (text_width(s) <= width)
+		return strlen(s);
+	char buf[400];
+	size_t best = 0, n = strlen(s);
+	for (size_t i = 1; i <= n && i < sizeof buf; i++) {
+		if (s[i] != ' ' && s[i] != '\0')
+			continue;
+		snprintf(buf, sizeof buf, "%.*s", (int)i, s);
+		if (text_width(buf) > width)
+			break;
+		best = i;
+	}
+	if (best == 0) {   /* one long word: cut it at a character boundary */
+		for (size_t i = 1; i <= n && i < sizeof buf; i++) {
+			if (((unsigned char)s[i] & 0xC0) == 0x80)
+				continue;
+			snprintf(buf, sizeof buf, "%.*s", (int)i, s);
+			if (text_width(buf) > width)
+				break;
+			best = i;
+		}
+	}
+	return best;
+}
+
 static void draw_title(struct app *a)
 {
 	char key[64];
@@ -287,7 +322,7 @@ static void draw_title(struct app *a)
 		char masked[32];
 		api_key_mask(a->cfg->api_key, masked, sizeof masked);
 		snprintf(key, sizeof key, "key %s%s", masked,
-			 a->cfg->key_from == KEY_ENV ? " (env)" : "");
+			 app_key_source(a));
 	} else {
 		snprintf(key, sizeof key, "no API key: F3");
 	}
@@ -404,13 +439,24 @@ void mainscr_draw(struct app *a)
 	mvprintw(ROW_KIND, FIELD_X, "(%c) Group   (%c) Participant",
 		 a->kind == TARGET_GROUP ? '*' : ' ', a->kind == TARGET_PARTICIPANT ? '*' : ' ');
 	draw_row_label(a, ROW_ID, FOCUS_ID, a->kind == TARGET_GROUP ? "Group ID" : "External ID");
+	draw_flags(a);
 	if (a->note[0]) {
+		/* A note too long for its row goes on in the description's row:
+		 * the reason matters more than the flag's one-liner. */
+		int width = a->cols - FIELD_X - 1;
+		size_t cut = note_split(a->note, width);
+		char first[sizeof a->note];
+		snprintf(first, sizeof first, "%.*s", (int)cut, a->note);
 		attr_t at = a->note_error ? app_attr(a, PAIR_ERR) : app_attr(a, PAIR_DIM);
 		attron(at);
-		draw_text(stdscr, ROW_NOTE, FIELD_X, a->note, a->cols - FIELD_X - 1);
+		draw_text(stdscr, ROW_NOTE, FIELD_X, first, width);
+		if (a->note[cut]) {
+			mvhline(ROW_DESC, 0, ' ', a->cols);
+			draw_text(stdscr, ROW_DESC, FIELD_X, a->note + cut + (a->note[cut] == ' '),
+				  width);
+		}
 		attroff(at);
 	}
-	draw_flags(a);
 	draw_send(a);
 
 	mvhline(ROW_RESP, 0, ACS_HLINE, a->cols);
