@@ -60,7 +60,7 @@ static int show_group(const struct cli_opts *o, struct session *s, struct engine
 {
 	struct group_info *g;
 	size_t n;
-	int rc = groups_fetch(e, o, true, &g, &n);
+	int rc = groups_fetch(e, o, true, t, &g, &n);
 	if (rc != EXIT_OK)
 		return rc;
 	const struct group_info *found = NULL;
@@ -71,35 +71,29 @@ static int show_group(const struct cli_opts *o, struct session *s, struct engine
 	if (!found) {
 		rc = EXIT_REFUSED;
 		if (o->json) {
-			struct json_object *obj = json_object_new_object();
-			json_object_object_add(obj, "kind", json_object_new_string("group"));
-			json_object_object_add(obj, "target", json_object_new_string(t->id));
-			json_object_object_add(obj, "outcome", json_object_new_string("refused"));
-			json_object_object_add(obj, "error", json_object_new_string(GROUP_MISSING));
-			fetch_print_json(obj);
+			fetch_print_json(fetch_result_json(t, "refused", fetch_last()->status, NULL,
+							   GROUP_MISSING));
 		} else {
 			cli_say(stderr, "refused: group %s: %s: %s\n", t->id, GROUP_MISSING,
 				GROUP_MISSING_WHY);
 		}
 	} else if (o->json) {
-		struct json_object *obj = json_object_new_object();
-		json_object_object_add(obj, "kind", json_object_new_string("group"));
-		json_object_object_add(obj, "target", json_object_new_string(found->id));
+		struct json_object *obj = fetch_result_json(t, "ok", fetch_last()->status, NULL, NULL);
 		json_object_object_add(obj, "name", json_object_new_string(found->name));
-		json_object_object_add(obj, "flags", level_to_json(found->requested));
-		json_object_object_add(obj, "consentRequired",
-				       json_object_new_boolean(found->consent_required));
+		json_object_object_add(obj, "flags", found->has_requested
+				       ? level_to_json(found->requested) : NULL);
+		json_object_object_add(obj, "consentRequired", groups_consent_json(found->consent));
 		json_object_object_add(obj, "lastSentFromHere", last_sent_json(last));
 		fetch_print_json(obj);
 	} else {
 		char flags[128], sent[192];
-		level_format(found->requested, flags, sizeof flags);
+		groups_requested_text(found, flags, sizeof flags);
 		last_sent_text(last, sent, sizeof sent);
 		printf("group              %s\n", found->id);
 		printf("name               ");
 		fetch_put_text(stdout, found->name);
 		printf("\nrequested level    %s  (the server's, from GET /groups)\n", flags);
-		printf("consent required   %s\n", found->consent_required ? "yes" : "no");
+		printf("consent required   %s\n", groups_consent_text(found->consent));
 		printf("from here          %s\n", sent);
 	}
 	group_list_free(g, n);
@@ -127,17 +121,26 @@ static void print_membership_json(struct json_object *arr, const struct membersh
 	json_object_object_add(obj, "name", name ? json_object_new_string(name) : NULL);
 	json_object_object_add(obj, "joinDate", json_object_new_string(m->join_date));
 	bool known = m->privacy_level >= 0;
+	/* As given, even when it is no level ("high", 2.5, -1). */
 	json_object_object_add(obj, "privacyLevel",
-			       known ? json_object_new_int64(m->privacy_level) : NULL);
+			       known ? json_object_new_int64(m->privacy_level)
+			       : m->privacy_level_text ? json_tokener_parse(m->privacy_level_text)
+			       : NULL);
 	json_object_object_add(obj, "inferredFlags",
-			       known ? level_to_json(privacy_level_inferred(m->privacy_level)) : NULL);
+			       privacy_level_on_ladder(m->privacy_level)
+			       ? level_to_json(privacy_level_inferred(m->privacy_level)) : NULL);
 	json_object_array_add(arr, obj);
 }
 
 static void print_membership_text(const struct membership *m, const char *name)
 {
 	char level[160] = "absent";
-	if (m->privacy_level >= 0) {
+	if (m->privacy_level_text) {
+		snprintf(level, sizeof level, "%.100s (not a level)", m->privacy_level_text);
+	} else if (!privacy_level_on_ladder(m->privacy_level) && m->privacy_level >= 0) {
+		snprintf(level, sizeof level, "%lld (outside the known ladder 0..%d)",
+			 (long long)m->privacy_level, FLAG_COUNT);
+	} else if (m->privacy_level >= 0) {
 		char flags[128];
 		level_format(privacy_level_inferred(m->privacy_level), flags, sizeof flags);
 		snprintf(level, sizeof level, "%lld (inferred: %s)", (long long)m->privacy_level,
@@ -145,7 +148,9 @@ static void print_membership_text(const struct membership *m, const char *name)
 	}
 	printf("%-19s ", m->group_id);
 	fetch_put_padded(stdout, m->join_date, 22);
-	printf(" %-40s ", level);
+	putchar(' ');
+	fetch_put_padded(stdout, level, 40);
+	putchar(' ');
 	fetch_put_text(stdout, name ? name : "-");
 	putchar('\n');
 }
@@ -173,24 +178,34 @@ static int show_participant(const struct cli_opts *o, struct session *s, struct 
 		return rc;
 	}
 	if (participant_parse(r, &m, &n, err, sizeof err) != 0) {
-		cli_say(stderr, "failed: %s: %s\n", what, err);
+		if (o->json)
+			fetch_print_json(fetch_result_json(t, "failed", r->status, NULL, err));
+		else
+			cli_say(stderr, "failed: %s: %s\n", what, err);
 		result_free(r);
 		return EXIT_NO_ANSWER;
 	}
+	/* Built now: the names' GET /groups below is not this result. */
+	struct json_object *obj = o->json ? fetch_result_json(t, "ok", r->status, NULL, NULL) : NULL;
 	result_free(r);
 
 	/* Names are a courtesy: without them the IDs still say it all. */
 	struct group_info *g = NULL;
 	size_t ng = 0;
-	bool named = n > 0 && groups_fetch(e, o, false, &g, &ng) == EXIT_OK;
+	int grc = n > 0 ? groups_fetch(e, o, false, t, &g, &ng) : EXIT_OK;
+	if (grc == EXIT_INTERRUPTED) {
+		cli_error("cancelled by Ctrl-C");
+		json_object_put(obj);
+		membership_list_free(m, n);
+		return grc;
+	}
+	bool named = n > 0 && grc == EXIT_OK;
 	if (n > 0 && !named && !o->quiet)
 		cli_error("note: GET /groups did not answer; group names "
 			"are not shown");
 	const struct recent *last = config_recent_find(s->config, TARGET_PARTICIPANT, t->id);
 	if (o->json) {
-		struct json_object *obj = json_object_new_object(), *arr = json_object_new_array();
-		json_object_object_add(obj, "kind", json_object_new_string("participant"));
-		json_object_object_add(obj, "target", json_object_new_string(t->id));
+		struct json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < n; i++)
 			print_membership_json(arr, &m[i], group_name(g, ng, m[i].group_id));
 		json_object_object_add(obj, "groups", arr);

@@ -14,7 +14,7 @@ static long start_groups(struct engine *e, const void *arg, char *err, size_t er
 }
 
 int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
-		 struct group_info **g, size_t *n)
+		 const struct target *t, struct group_info **g, size_t *n)
 {
 	char err[512];
 	*g = NULL;
@@ -28,15 +28,36 @@ int groups_fetch(struct engine *e, const struct cli_opts *o, bool report,
 	int rc = fetch_exit_code(r);
 	if (rc != EXIT_OK) {
 		if (report)
-			fetch_report_failure(o, "GET /groups", NULL, r);
+			fetch_report_failure(o, "GET /groups", t, r);
 	} else if (groups_parse(r, g, n, err, sizeof err) != 0) {
 		/* A 200 we cannot read is no usable answer. */
-		if (report)
+		if (report && o->json)
+			fetch_print_json(fetch_result_json(t, "failed", r->status, NULL, err));
+		else if (report)
 			cli_say(stderr, "failed: GET /groups: %s\n", err);
 		rc = EXIT_NO_ANSWER;
 	}
 	result_free(r);
 	return rc;
+}
+
+/* Text for fields the server may send badly: never a made-up value. */
+const char *groups_consent_text(int consent)
+{
+	return consent == 1 ? "yes" : consent == 0 ? "no" : "unknown";
+}
+
+void groups_requested_text(const struct group_info *g, char *buf, size_t len)
+{
+	if (g->has_requested)
+		level_format(g->requested, buf, len);
+	else
+		snprintf(buf, len, "unknown");
+}
+
+struct json_object *groups_consent_json(int consent)
+{
+	return consent < 0 ? NULL : json_object_new_boolean(consent == 1);
 }
 
 static void print_group(const struct cli_opts *o, const struct group_info *g)
@@ -46,15 +67,15 @@ static void print_group(const struct cli_opts *o, const struct group_info *g)
 		json_object_object_add(obj, "kind", json_object_new_string("group"));
 		json_object_object_add(obj, "target", json_object_new_string(g->id));
 		json_object_object_add(obj, "name", json_object_new_string(g->name));
-		json_object_object_add(obj, "flags", level_to_json(g->requested));
-		json_object_object_add(obj, "consentRequired",
-				       json_object_new_boolean(g->consent_required));
+		json_object_object_add(obj, "flags", g->has_requested ? level_to_json(g->requested)
+								      : NULL);
+		json_object_object_add(obj, "consentRequired", groups_consent_json(g->consent));
 		fetch_print_json(obj);
 		return;
 	}
 	char flags[128];
-	level_format(g->requested, flags, sizeof flags);
-	printf("%-19s %-7s %-48s ", g->id, g->consent_required ? "yes" : "no", flags);
+	groups_requested_text(g, flags, sizeof flags);
+	printf("%-19s %-7s %-48s ", g->id, groups_consent_text(g->consent), flags);
 	fetch_put_text(stdout, g->name);
 	putchar('\n');
 }
@@ -81,7 +102,7 @@ int cmd_groups(const struct cli_opts *o, int argc, char **argv)
 		return rc;
 	struct group_info *g;
 	size_t n;
-	rc = groups_fetch(e, o, true, &g, &n);
+	rc = groups_fetch(e, o, true, NULL, &g, &n);
 	if (rc == EXIT_OK) {
 		if (n == 0) {
 			if (!o->quiet)

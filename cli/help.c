@@ -39,7 +39,11 @@ static const char options_text[] =
 "OPTIONS\n"
 "  --json              one JSON object per result (or row) on stdout; usage\n"
 "                      and validation errors stay plain text on stderr (exit 2);\n"
-"                      not with --curl (exit 2)\n"
+"                      not with --curl (exit 2). Every result object, success or\n"
+"                      not, has kind, target (null for groups), outcome (ok,\n"
+"                      refused, failed, unconfirmed, unauthorised, cancelled),\n"
+"                      status (null: no answer), message, error, elapsed_ms and\n"
+"                      tries, plus the command's own fields\n"
 "  --dry-run           check and print the requests; send nothing\n"
 "  --target ID, --kind group|participant, --limit N\n"
 "                      filter `history` (they go with no other command)\n"
@@ -64,6 +68,8 @@ static const char options_text[] =
 "  2  bad usage or invalid input: nothing was sent\n"
 "  3  no answer: connection, DNS, TLS, timeout or a 5xx server error\n"
 "  4  not authorised: 401, or no key configured\n"
+"  5  the output could not be written (disk full, closed pipe); the command\n"
+"     itself was done (a failure keeps its own code)\n"
 "  130 interrupted by Ctrl-C: the output says what was and was not sent\n";
 
 void cli_help(void)
@@ -153,12 +159,16 @@ static const struct command_help commands[] = {
 	  "\n"
 	  "The local audit log of every set and notify request that reached the server,\n"
 	  "newest first: time (UTC), action, kind, ID, the level sent (with the one before\n"
-	  "when it was known) or the email type, HTTP status and the server's answer.\n"
+	  "when it was known, marked [here] when it is the last level sent from this\n"
+	  "machine, [server] when read from the server) or the email type, HTTP status\n"
+	  "and the answer (\"unknown: may have been applied\" when it never came).\n"
 	  "Never the key. --target keeps one ID, --kind one kind, --limit the newest N.\n"
 	  "--json: one object per line, in the file's own shape.\n"
 	  "File: $OKAYA_HISTORY, else $XDG_STATE_HOME/okaya-privacy/history.jsonl, else\n"
 	  "~/.local/state/okaya-privacy/history.jsonl (mode 0600). Lines that cannot be\n"
-	  "read are skipped with a warning on stderr; that is never fatal.\n" },
+	  "read are skipped with a warning on stderr; that is never fatal.\n"
+	  "Exit: 0, 2 bad usage (--dry-run and --curl do not apply), 3 the history\n"
+	  "file cannot be read (a directory, no permission).\n" },
 	{ "tui",
 	  "usage: okaya-privacy [tui] [--group ID | --participant ID] [--config PATH]\n"
 	  "\n"

@@ -33,6 +33,9 @@ static void print_json(const struct history_entry *h)
 	json_object_object_add(obj, "id", json_object_new_string(h->id));
 	if (is_set(h)) {
 		json_object_object_add(obj, "before", h->has_before ? level_to_json(h->before) : NULL);
+		if (h->has_before && h->before_source[0])
+			json_object_object_add(obj, "beforeSource",
+					       json_object_new_string(h->before_source));
 		json_object_object_add(obj, "after", level_to_json(h->after));
 	} else {
 		json_object_object_add(obj, "emailType", json_object_new_string(h->email_type));
@@ -65,8 +68,10 @@ static void change_text(const struct history_entry *h, char *buf, size_t len)
 	}
 	level_format(h->before, before, sizeof before);
 	level_format_diff(h->before, h->after, diff, sizeof diff);
-	snprintf(buf, len, "%s -> %s%s%s%s", before, after, diff[0] ? " (" : "", diff,
-		 diff[0] ? ")" : "");
+	/* Where before came from: the server's, or the last sent from here. */
+	snprintf(buf, len, "%s%s%s%s -> %s%s%s%s", before, h->before_source[0] ? " [" : "",
+		 h->before_source, h->before_source[0] ? "]" : "", after, diff[0] ? " (" : "",
+		 diff, diff[0] ? ")" : "");
 }
 
 static void print_row(const struct history_entry *h)
@@ -77,7 +82,9 @@ static void print_row(const struct history_entry *h)
 	printf("%-20s  %-6s  %-11s  ", when, h->action, target_kind_name(h->kind));
 	fetch_put_padded(stdout, h->id, 19);
 	fputs("  ", stdout);
-	printf("%3ld  %-40s  ", h->status, change);
+	printf("%4ld  ", h->status);
+	fetch_put_padded(stdout, change, 60);
+	fputs("  ", stdout);
 	fetch_put_text(stdout, h->error ? h->error : h->message ? h->message : "");
 	putchar('\n');
 }
@@ -90,7 +97,12 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 			"participant] [--limit N] [--json]");
 		return EXIT_USAGE;
 	}
-	struct history_filter f = { .id = o->history_target, .limit = (size_t)o->history_limit };
+	if (o->dry_run || o->curl) {
+		/* It reads a local file: there is no request to show. */
+		cli_error("history sends no request: --dry-run and --curl do not go with it");
+		return EXIT_USAGE;
+	}
+	struct history_filter f = { .limit = (size_t)o->history_limit };
 	if (o->history_kind) {
 		if (target_kind_parse(o->history_kind, &f.kind) != 0) {
 			cli_error("--kind wants group or participant, not "
@@ -98,6 +110,18 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		f.by_kind = true;
+	}
+	/* The ID as set spells it: trimmed, and for a group without leading
+	 * zeros (the history holds that spelling). */
+	struct target t;
+	char err[512];
+	if (o->history_target) {
+		if (target_set(&t, f.by_kind ? f.kind : TARGET_PARTICIPANT, o->history_target,
+			       err, sizeof err) != 0) {
+			cli_error("--target: %s", err);
+			return EXIT_USAGE;
+		}
+		f.id = t.id;
 	}
 	char *path = history_default_path();
 	if (!path) {
@@ -107,11 +131,11 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 	}
 	struct history_entry *h;
 	size_t n, corrupt;
-	char err[512];
 	if (history_read(path, &f, &h, &n, &corrupt, err, sizeof err) != 0) {
+		/* Not a usage error: the file is there but cannot be read. */
 		cli_error("%s", err);
 		free(path);
-		return EXIT_USAGE;
+		return EXIT_NO_ANSWER;
 	}
 	if (corrupt)
 		cli_error("warning: %zu corrupt %s skipped in %s", corrupt,
@@ -122,7 +146,7 @@ int cmd_history(const struct cli_opts *o, int argc, char **argv)
 				"are recorded in %s\n", f.id || f.by_kind ? " for this filter" : "",
 				path);
 	} else if (!o->json) {
-		printf("%-20s  %-6s  %-11s  %-19s  %3s  %-40s  %s\n", "TIME (UTC)", "ACTION",
+		printf("%-20s  %-6s  %-11s  %-19s  %4s  %-60s  %s\n", "TIME (UTC)", "ACTION",
 		       "KIND", "ID", "HTTP", "CHANGE", "ANSWER");
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -65,6 +65,16 @@ static int help(const struct cli_opts *o)
 	return EXIT_OK;
 }
 
+/* Output that never arrived must not look like success: a script reading
+ * `groups > file` on a full disk would take an empty file for no groups. */
+static int finish_output(int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	perror("okaya-privacy: could not write the output");
+	return rc == EXIT_OK ? EXIT_OUTPUT : rc;
+}
+
 int main(int argc, char **argv)
 {
 	char **orig = malloc(((size_t)argc + 1) * sizeof *orig);
@@ -122,5 +132,5 @@ int main(int argc, char **argv)
 	}
 out:
 	free(orig);
-	return rc;
+	return finish_output(rc);
 }

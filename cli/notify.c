@@ -20,11 +20,12 @@ static long start_email(struct engine *e, const void *arg, char *err, size_t err
 	return api_send_email(e, arg, NOTIFY_EMAIL, NULL, err, errlen);
 }
 
-/* The history line for an answered email; a failure to write is a warning,
- * never an exit code (the email went out either way). */
+/* The history line for an email that was sent, answered or not; a failure
+ * to write is a warning, never an exit code (the email may be out either
+ * way). */
 static void record(struct session *s, const struct target *t, const struct result *r)
 {
-	if (!s->history_path || r->fail != FAIL_NONE)
+	if (!s->history_path || !(r->sent || r->status))
 		return;
 	struct history_entry h;
 	char err[512] = "out of memory";
@@ -44,24 +45,30 @@ static void report_success(const struct cli_opts *o, const struct target *t,
 {
 	char sum[512];
 	if (o->json) {
-		struct json_object *obj = json_object_new_object();
-		json_object_object_add(obj, "kind", json_object_new_string(target_kind_name(t->kind)));
-		json_object_object_add(obj, "target", json_object_new_string(t->id));
+		struct json_object *obj = fetch_result_json(t, "ok", r->status, r->message, NULL);
 		json_object_object_add(obj, "emailType", json_object_new_string(NOTIFY_EMAIL));
-		json_object_object_add(obj, "outcome", json_object_new_string("ok"));
-		json_object_object_add(obj, "status", json_object_new_int64(r->status));
-		json_object_object_add(obj, "message",
-				       r->message ? json_object_new_string(r->message) : NULL);
-		json_object_object_add(obj, "error", NULL);
-		char ms[32];
-		snprintf(ms, sizeof ms, "%.1f", r->elapsed_ms);
-		json_object_object_add(obj, "elapsed_ms", json_object_new_double_s(r->elapsed_ms, ms));
 		fetch_print_json(obj);
 	} else if (!o->quiet) {
 		printf("ok: %s email to %s %s: %s [%.0f ms]\n", NOTIFY_EMAIL,
 		       target_kind_name(t->kind), t->id, result_summary(r, sum, sizeof sum),
 		       r->elapsed_ms);
 	}
+}
+
+static void report_unconfirmed(const struct cli_opts *o, const char *what,
+			       const struct target *t, const struct result *r)
+{
+	char sum[512], text[640];
+	snprintf(text, sizeof text, "unconfirmed: the server answered %s but not with the "
+		 "API's success body; the email may or may not have been sent",
+		 result_summary(r, sum, sizeof sum));
+	if (!o->json) {
+		cli_say(stderr, "failed: %s: %s\n", what, text);
+		return;
+	}
+	struct json_object *obj = fetch_result_json(t, "unconfirmed", r->status, NULL, text);
+	json_object_object_add(obj, "emailType", json_object_new_string(NOTIFY_EMAIL));
+	fetch_print_json(obj);
 }
 
 /* --dry-run / --curl: the request, sent nowhere. */
@@ -127,10 +134,16 @@ int cmd_notify(const struct cli_opts *o, int argc, char **argv)
 		char what[PARTICIPANT_ID_MAX + 64];
 		snprintf(what, sizeof what, "%s email to %s %s", NOTIFY_EMAIL,
 			 target_kind_name(kind), t.id);
-		if (rc == EXIT_OK)
+		if (rc == EXIT_OK && !result_confirmed(r)) {
+			/* A 2xx without the API's success body (a proxy's page, a
+			 * cut answer) does not prove the email went out. */
+			rc = EXIT_NO_ANSWER;
+			report_unconfirmed(o, what, &t, r);
+		} else if (rc == EXIT_OK) {
 			report_success(o, &t, r);
-		else
+		} else {
 			fetch_report_failure(o, what, &t, r);
+		}
 		result_free(r);
 	}
 	engine_free(e);

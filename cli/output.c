@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "history.h"
 
 static const char *outcome_name(enum job_outcome oc)
 {
@@ -47,9 +48,19 @@ static struct json_object *string_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/* Written, then no answer (timeout, broken connection): it may have been
+ * applied, and people must be told so. */
+static bool lost_after_sending(const struct result *r)
+{
+	return r->sent && r->fail != FAIL_NONE && r->fail != FAIL_REDIRECT &&
+	       r->fail != FAIL_CANCELLED;
+}
+
 /* What went wrong, in one phrase, for a result that was not a success. */
 static const char *failure_text(const struct result *r, char *buf, size_t len)
 {
+	if (lost_after_sending(r))
+		return history_outcome_text(r, buf, len);
 	if (r->fail != FAIL_NONE && r->fail_text)
 		return r->fail_text;
 	if (r->error)
@@ -97,7 +108,8 @@ void output_result(const struct cli_opts *o, const struct job *j, const struct r
 		snprintf(ms, sizeof ms, " [%.0f ms%s]", j->elapsed_ms, j->tries > 1 ? ", retried" : "");
 	/* The ID and the server's words are outside text: cli_say cleans them. */
 	cli_say(out, "%s%s: %s %s <- %s%s%s%s%s%s%s\n", line, word, target_kind_name(j->kind), j->id,
-		flags, r ? ": " : "", r ? result_summary(r, buf, sizeof buf) : "",
+		flags, r ? ": " : "", r ? (lost_after_sending(r) ? history_outcome_text(r, buf, sizeof buf)
+					   : result_summary(r, buf, sizeof buf)) : "",
 		why ? " (" : "", why ? why : "", why ? ")" : "", ms);
 }
 

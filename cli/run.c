@@ -76,7 +76,7 @@ static void finish(struct runner *rn, struct job *j, enum job_outcome oc,
 	case JOB_NOT_SENT: rn->st->not_sent++; break;
 	case JOB_PENDING: break;
 	}
-	if (r && r->fail == FAIL_NONE) {
+	if (r && (r->sent || r->status)) {
 		struct target t;
 		job_target(j, &t);
 		session_record(rn->s, &t, j->level, r);
@@ -224,8 +224,8 @@ static void retry_or_fail(struct runner *rn, struct job *j, const struct result 
 		finish(rn, j, JOB_FAILED, r, why);
 		return;
 	}
-	/* This answer reached the server too: the history keeps every try. */
-	if (r && r->fail == FAIL_NONE) {
+	/* This try reached the server too: the history keeps every try. */
+	if (r && (r->sent || r->status)) {
 		struct target t;
 		job_target(j, &t);
 		session_record(rn->s, &t, j->level, r);

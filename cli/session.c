@@ -175,6 +175,15 @@ void session_record(struct session *s, const struct target *t, level_t level,
 	int rc = history_entry_from_result(&h, HISTORY_SET, t, r, s->base_url);
 	if (rc == 0) {
 		h.after = level;
+		/* The CLI reads no level first: the last one sent from here
+		 * (what the recent list kept) is the best "before" it has. */
+		const struct recent *last = config_recent_find(s->config, t->kind, t->id);
+		if (last && last->has_level) {
+			h.has_before = true;
+			h.before = last->level;
+			snprintf(h.before_source, sizeof h.before_source, "%s",
+				 HISTORY_BEFORE_HERE);
+		}
 		rc = history_append(s->history_path, &h, err, sizeof err);
 		history_entry_clear(&h);
 	} else {

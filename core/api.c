@@ -119,8 +119,10 @@ static struct json_object *answer(const struct result *r, enum json_type want,
 	return r->json;
 }
 
-/* groupID as a JSON integer or a string of digits, into out. Integers are
- * read as 64-bit: 1710748366424 does not fit json-c's int getter. */
+/* groupID as a JSON integer or a string of digits, into out, canonical
+ * (no leading zeros). json-c reads integers above INT64_MAX as unsigned and
+ * saturates at UINT64_MAX without a word, so an ID of 20 digits or more is
+ * refused: reading it would name a different group. */
 static int read_group_id(struct json_object *o, char out[GROUP_ID_MAX + 1],
 			 char *err, size_t errlen)
 {
@@ -131,16 +133,22 @@ static int read_group_id(struct json_object *o, char out[GROUP_ID_MAX + 1],
 		int64_t n = json_object_get_int64(v);
 		if (n < 0)
 			return fail(err, errlen, "groupID %" PRId64 " is negative", n);
-		/* Beyond INT64_MAX json-c keeps the value unsigned. */
-		snprintf(out, GROUP_ID_MAX + 1, "%" PRIu64,
-			 n == INT64_MAX ? json_object_get_uint64(v) : (uint64_t)n);
+		/* Below 10^19 every value is exact, UINT64_MAX included not. */
+		uint64_t u = n == INT64_MAX ? json_object_get_uint64(v) : (uint64_t)n;
+		if (u > UINT64_C(9999999999999999999))
+			return fail(err, errlen, "groupID is a number of more than %d digits: "
+				    "it cannot be a group ID (and would be read wrong)", GROUP_ID_MAX);
+		snprintf(out, GROUP_ID_MAX + 1, "%" PRIu64, u);
 		return 0;
 	}
 	if (json_object_is_type(v, json_type_string)) {
 		const char *s = json_object_get_string(v);
-		if (group_id_check(s, err, errlen) != 0)
+		struct target t;
+		if (!*s)
+			return fail(err, errlen, "the server sent an empty groupID");
+		if (target_set(&t, TARGET_GROUP, s, err, errlen) != 0)
 			return -1;
-		snprintf(out, GROUP_ID_MAX + 1, "%s", s);
+		memcpy(out, t.id, strlen(t.id) + 1); /* checked: at most GROUP_ID_MAX */
 		return 0;
 	}
 	return fail(err, errlen, "groupID is neither a number nor a string of digits");
@@ -154,16 +162,19 @@ static char *dup_string_field(struct json_object *o, const char *key)
 	return strdup(json_object_get_string(v));
 }
 
-static bool read_bool(struct json_object *o, const char *key)
+/* 1, 0, or -1 when absent or neither a boolean nor "true"/"false". */
+static int read_tristate(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 	if (!json_object_object_get_ex(o, key, &v))
-		return false;
+		return -1;
 	if (json_object_is_type(v, json_type_boolean))
-		return json_object_get_boolean(v);
-	if (json_object_is_type(v, json_type_string))
-		return strcmp(json_object_get_string(v), "true") == 0;
-	return false;
+		return json_object_get_boolean(v) ? 1 : 0;
+	if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		return strcmp(s, "true") == 0 ? 1 : strcmp(s, "false") == 0 ? 0 : -1;
+	}
+	return -1;
 }
 
 void group_list_free(struct group_info *g, size_t n)
@@ -205,13 +216,16 @@ int groups_parse(const struct result *r, struct group_info **out, size_t *n,
 		}
 		g[i].requested = LEVEL_NONE;
 		if (json_object_object_get_ex(o, "requestedPrivacyLevel", &lv) &&
-		    !json_object_is_type(lv, json_type_null) &&
-		    level_from_json(lv, &g[i].requested, why, sizeof why) != 0) {
-			fail(err, errlen, "group %s: %s", g[i].id, why);
-			group_list_free(g, i + 1);
-			return -1;
+		    !json_object_is_type(lv, json_type_null)) {
+			if (level_from_json(lv, &g[i].requested, why, sizeof why) != 0) {
+				fail(err, errlen, "group %s: %s", g[i].id, why);
+				group_list_free(g, i + 1);
+				return -1;
+			}
+			g[i].has_requested = true;
 		}
-		g[i].consent_required = read_bool(o, "consentRequired");
+		g[i].consent = read_tristate(o, "consentRequired");
+		g[i].consent_required = g[i].consent == 1;
 		/* The group "key" is a secret of its own: never read. */
 	}
 	*out = g;
@@ -223,8 +237,10 @@ void membership_list_free(struct membership *m, size_t n)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(m[i].join_date);
+		free(m[i].privacy_level_text);
+	}
 	free(m);
 }
 
@@ -261,12 +277,29 @@ int participant_parse(const struct result *r, struct membership **out, size_t *n
 		}
 		m[i].privacy_level = -1;
 		if (json_object_object_get_ex(o, "privacyLevel", &lv) &&
-		    json_object_is_type(lv, json_type_int))
-			m[i].privacy_level = json_object_get_int64(lv);
+		    !json_object_is_type(lv, json_type_null)) {
+			if (json_object_is_type(lv, json_type_int) &&
+			    json_object_get_int64(lv) >= 0) {
+				m[i].privacy_level = json_object_get_int64(lv);
+			} else {
+				/* Shown as given, never read as a level. */
+				m[i].privacy_level_text = strdup(json_object_to_json_string_ext(
+					lv, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+				if (!m[i].privacy_level_text) {
+					membership_list_free(m, i + 1);
+					return fail(err, errlen, "out of memory");
+				}
+			}
+		}
 	}
 	*out = m;
 	*n = count;
 	return 0;
+}
+
+bool privacy_level_on_ladder(int64_t privacy_level)
+{
+	return privacy_level >= 0 && privacy_level <= FLAG_COUNT;
 }
 
 level_t privacy_level_inferred(int64_t privacy_level)

@@ -31,8 +31,11 @@ long api_get_participant(struct engine *e, const char *external_id, void *tag,
 struct group_info {
 	char id[GROUP_ID_MAX + 1];
 	char *name;
-	level_t requested;
-	bool consent_required;
+	level_t requested;      /* LEVEL_NONE when !has_requested */
+	bool has_requested;     /* requestedPrivacyLevel was there (not null) */
+	bool consent_required;  /* consent == 1 */
+	int consent;            /* consentRequired: 1 true / "true", 0 false /
+				 * "false", -1 absent or anything else (unknown) */
 };
 
 /* Parses a GET /groups result. Returns 0 and a malloc'd array (free with
@@ -45,7 +48,11 @@ void group_list_free(struct group_info *g, size_t n);
 struct membership {
 	char group_id[GROUP_ID_MAX + 1];
 	char *join_date;
-	int64_t privacy_level; /* as the API gives it; -1 when absent */
+	int64_t privacy_level; /* as the API gives it; -1 when absent or not a
+				* non-negative integer */
+	char *privacy_level_text; /* owned: the raw JSON text when privacyLevel
+				   * is there but not a non-negative integer
+				   * ("\"high\"", "2.5", "-1"), else NULL */
 };
 int participant_parse(const struct result *r, struct membership **out, size_t *n,
 		      char *err, size_t errlen);
@@ -54,5 +61,9 @@ void membership_list_free(struct membership *m, size_t n);
 /* The flags a numeric privacyLevel is inferred to expose (a cumulative
  * ladder in flag order; undocumented, so always label it "inferred"). */
 level_t privacy_level_inferred(int64_t privacy_level);
+
+/* The ladder inference knows: 0..FLAG_COUNT. A level outside it gets no
+ * inferred flags at all ("outside the known ladder 0..5"). */
+bool privacy_level_on_ladder(int64_t privacy_level);
 
 #endif

@@ -713,6 +713,9 @@ static void complete(struct engine *e, struct xfer *x, CURLcode rc)
 	e->stats.connects += conns;
 	e->stats.completed++;
 	if (r) {
+		long req_size = 0;
+		curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &req_size);
+		r->sent = req_size > 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 		char *ct = NULL;
 		if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
@@ -922,7 +925,9 @@ void engine_cancel(struct engine *e, long id)
 	if (!x)
 		return; /* unknown or already done */
 	list_unlink(from, x);
+	long req_size = 0;
 	if (x->easy) {
+		curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &req_size);
 		curl_multi_remove_handle(e->multi, x->easy);
 		easy_put(e, x->easy);
 		x->easy = NULL;
@@ -930,8 +935,10 @@ void engine_cancel(struct engine *e, long id)
 		now(&x->t0);
 	}
 	struct result *r = result_new(x);
-	if (r)
+	if (r) {
+		r->sent = req_size > 0;
 		fail_text(r, FAIL_CANCELLED, "cancelled");
+	}
 	free(x->buf); /* a partial body means nothing */
 	x->buf = NULL;
 	finish(e, x, r);

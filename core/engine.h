@@ -53,6 +53,9 @@ struct result {
 	long retry_after_s;     /* from Retry-After (seconds or HTTP date), -1 if
 				 * none; at most RETRY_AFTER_MAX_S */
 	double elapsed_ms;
+	bool sent;              /* the request was written to a connection
+				 * (CURLINFO_REQUEST_SIZE > 0): even without an
+				 * answer it may have been applied */
 	char *method;           /* "POST" */
 	char *path;             /* as requested, e.g. "/configure/groups/1/privacy" */
 };

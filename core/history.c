@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "api.h"
 #include "engine.h"
 #include "history.h"
 #include "xdg.h"
@@ -68,6 +70,28 @@ static char *url_without_userinfo(const char *url)
 	return out;
 }
 
+const char *history_outcome_text(const struct result *r, char *buf, size_t len)
+{
+	if (r->fail != FAIL_NONE && r->fail != FAIL_REDIRECT && r->sent) {
+		/* Written, then no answer: the server may have acted on it. */
+		snprintf(buf, len, "unknown: may have been applied (%s)",
+			 r->fail_text ? r->fail_text : "no answer");
+		return buf;
+	}
+	if (r->fail != FAIL_NONE)
+		return r->fail_text ? r->fail_text : "no answer";
+	if (r->error)
+		return r->error;
+	if (r->status >= 200 && r->status < 300) {
+		if (result_confirmed(r))
+			return NULL;
+		char sum[512];
+		snprintf(buf, len, "unconfirmed: %s", result_summary(r, sum, sizeof sum));
+		return buf;
+	}
+	return result_summary(r, buf, len);
+}
+
 int history_entry_from_result(struct history_entry *e, const char *action,
 			      const struct target *t, const struct result *r,
 			      const char *base_url)
@@ -79,9 +103,8 @@ int history_entry_from_result(struct history_entry *e, const char *action,
 	snprintf(e->id, sizeof e->id, "%s", t->id);
 	e->status = r->status;
 	e->elapsed_ms = r->elapsed_ms;
-	const char *error = r->error;
-	if (!error && r->fail != FAIL_NONE)
-		error = r->fail_text;
+	char text[HISTORY_TEXT_MAX + 64];
+	const char *error = history_outcome_text(r, text, sizeof text);
 	e->message = dup_or_null(r->message);
 	e->error = dup_or_null(error);
 	e->base_url = url_without_userinfo(base_url);
@@ -176,9 +199,11 @@ static struct json_object *entry_to_json(const struct history_entry *e)
 	if (e->email_type[0]) {
 		rc |= add_string(o, "emailType", e->email_type);
 	} else {
-		if (e->has_before)
+		if (e->has_before) {
 			rc |= add_level(o, "before", e->before);
-		else
+			if (e->before_source[0])
+				rc |= add_string(o, "beforeSource", e->before_source);
+		} else
 			rc |= json_object_object_add(o, "before", NULL);
 		rc |= add_level(o, "after", e->after);
 	}
@@ -249,6 +274,11 @@ static int entry_check(const struct history_entry *e, char *err, size_t errlen)
 		set_err(err, errlen, "history entry has no target ID");
 		return -1;
 	}
+	if (e->before_source[0] && strcmp(e->before_source, HISTORY_BEFORE_SERVER) != 0 &&
+	    strcmp(e->before_source, HISTORY_BEFORE_HERE) != 0) {
+		set_err(err, errlen, "history entry has an unknown beforeSource");
+		return -1;
+	}
 	if (memchr(e->email_type, '\0', sizeof e->email_type) == NULL) {
 		set_err(err, errlen, "history entry has a malformed email type");
 		return -1;
@@ -313,8 +343,21 @@ int history_append(const char *path, const struct history_entry *e,
 		goto fail;
 	}
 	/* A crash mid-write can leave a last line without its newline; start on
-	 * a fresh line so ours stays readable. Racing with another writer costs
-	 * at most an empty line, which readers ignore. */
+	 * a fresh line so ours stays readable. Writers take turns (flock): read
+	 * while another write was landing, the size pointed into the middle of
+	 * its line and the guard added a stray empty line. The lock is advisory
+	 * and dropped when fd closes, even if we crash. */
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			set_err(err, errlen, "cannot lock history %s: %s", path,
+				strerror(errno));
+			goto fail;
+		}
+	}
+	if (fstat(fd, &st) != 0) {
+		set_err(err, errlen, "cannot stat history %s: %s", path, strerror(errno));
+		goto fail;
+	}
 	const char *start = line + 1;
 	size_t len = jlen + 1;
 	char last;
@@ -457,6 +500,12 @@ static int entry_from_json(struct json_object *o, struct history_entry *e)
 			if (level_from_json(v, &e->before, why, sizeof why) != 0)
 				goto bad;
 			e->has_before = true;
+			/* Optional (older lines lack it); an unknown word is dropped. */
+			const char *src;
+			if (get_string(o, "beforeSource", &src) == 0 && src &&
+			    (strcmp(src, HISTORY_BEFORE_SERVER) == 0 ||
+			     strcmp(src, HISTORY_BEFORE_HERE) == 0))
+				snprintf(e->before_source, sizeof e->before_source, "%s", src);
 		}
 	}
 
@@ -546,6 +595,137 @@ static void keep_newest_first(struct keep *k)
 	reverse(k->items, oldest, k->count);
 }
 
+/* One raw line (no newline needed): parsed, filtered and kept, or counted
+ * as corrupt. -1 only when memory runs out. */
+static int take_line(const char *line, size_t len, struct json_tokener *tok,
+		     const struct history_filter *f, struct keep *k, size_t *bad)
+{
+	if (blank(line, len))
+		return 0;
+	if (len > HISTORY_LINE_MAX || memchr(line, '\0', len)) {
+		(*bad)++;
+		return 0;
+	}
+	json_tokener_reset(tok);
+	struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
+	/* Anything after the object (two lines glued together) is damage. */
+	size_t end = json_tokener_get_parse_end(tok);
+	if (!o || !blank(line + end, len - end)) {
+		json_object_put(o);
+		(*bad)++;
+		return 0;
+	}
+	struct history_entry e;
+	int ok = entry_from_json(o, &e);
+	json_object_put(o);
+	if (ok != 0) {
+		(*bad)++;
+		return 0;
+	}
+	if (!filter_pass(f, &e)) {
+		history_entry_clear(&e);
+		return 0;
+	}
+	if (keep_push(k, &e) != 0) {
+		history_entry_clear(&e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Streams the whole file in write order (k then holds the oldest first). */
+static int read_forwards(int fd, struct json_tokener *tok, const struct history_filter *f,
+			 struct keep *k, size_t *bad)
+{
+	FILE *fp = fdopen(fd, "r");
+	if (!fp) {
+		close(fd);
+		return -1;
+	}
+	char *line = NULL;
+	size_t linecap = 0;
+	ssize_t len;
+	int rc = 0;
+	while (rc == 0 && (len = getline(&line, &linecap, fp)) >= 0)
+		rc = take_line(line, (size_t)len, tok, f, k, bad) != 0 ? -2 : 0;
+	if (rc == 0 && ferror(fp))
+		rc = -1;
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+#define BACK_BLOCK (64 * 1024)
+
+/* With a limit: reads blocks from the end, newest line first, and stops
+ * once k holds f->limit entries, so `history --limit 10` does not read a
+ * year of lines. k then holds the newest first. A line longer than
+ * HISTORY_LINE_MAX is counted corrupt once and skipped. */
+static int read_backwards(int fd, off_t size, struct json_tokener *tok,
+			  const struct history_filter *f, struct keep *k, size_t *bad)
+{
+	char *carry = NULL;     /* the start of a line whose end we have seen... */
+	size_t carry_len = 0;   /* ...i.e. the bytes after the last newline so far */
+	bool skipping = false;  /* inside an over-long line */
+	off_t pos = size;
+	int rc = 0;
+	while (rc == 0 && pos > 0 && k->count < k->limit) {
+		size_t blk = pos > BACK_BLOCK ? BACK_BLOCK : (size_t)pos;
+		pos -= (off_t)blk;
+		char *buf = malloc(blk + carry_len);
+		if (!buf) {
+			rc = -2;
+			break;
+		}
+		size_t got = 0;
+		while (got < blk) {
+			ssize_t r = pread(fd, buf + got, blk - got, pos + (off_t)got);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		if (got != blk) {
+			free(buf);
+			rc = -1;
+			break;
+		}
+		if (carry_len)
+			memcpy(buf + blk, carry, carry_len);
+		free(carry);
+		carry = NULL;
+		size_t len = blk + carry_len, end = len;
+		carry_len = 0;
+		for (size_t i = len; i > 0 && rc == 0 && k->count < k->limit; i--) {
+			if (buf[i - 1] != '\n')
+				continue;
+			if (skipping)
+				skipping = false; /* the rest of the long line: dropped */
+			else
+				rc = take_line(buf + i, end - i, tok, f, k, bad) != 0 ? -2 : 0;
+			end = i - 1;
+		}
+		if (rc == 0 && k->count < k->limit) {
+			if (pos == 0 && !skipping) {
+				rc = take_line(buf, end, tok, f, k, bad) != 0 ? -2 : 0;
+			} else if (!skipping && end > HISTORY_LINE_MAX) {
+				(*bad)++;
+				skipping = true;
+			} else if (!skipping && end > 0) {
+				carry = malloc(end);
+				if (!carry)
+					rc = -2;
+				else
+					memcpy(carry, buf, carry_len = end);
+			}
+		}
+		free(buf);
+	}
+	free(carry);
+	return rc;
+}
+
 int history_read(const char *path, const struct history_filter *f,
 		 struct history_entry **out, size_t *n, size_t *corrupt,
 		 char *err, size_t errlen)
@@ -565,70 +745,43 @@ int history_read(const char *path, const struct history_filter *f,
 		set_err(err, errlen, "cannot open history %s: %s", path, strerror(errno));
 		return -1;
 	}
-	FILE *fp = fdopen(fd, "r");
-	if (!fp) {
-		set_err(err, errlen, "cannot read history %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		set_err(err, errlen, "cannot read history %s: %s", path,
+			S_ISDIR(st.st_mode) ? "it is a directory" : strerror(errno));
 		close(fd);
 		return -1;
 	}
 	struct json_tokener *tok = json_tokener_new();
 	if (!tok) {
-		fclose(fp);
+		close(fd);
 		set_err(err, errlen, "out of memory reading history");
 		return -1;
 	}
 	struct keep k = { .limit = f ? f->limit : 0 };
 	size_t bad = 0;
-	char *line = NULL;
-	size_t linecap = 0;
-	ssize_t len;
-	int rc = 0;
-	while ((len = getline(&line, &linecap, fp)) >= 0) {
-		if (blank(line, (size_t)len))
-			continue;
-		if (len > HISTORY_LINE_MAX || memchr(line, '\0', (size_t)len)) {
-			bad++;
-			continue;
-		}
-		json_tokener_reset(tok);
-		struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
-		/* Anything after the object (two lines glued together) is damage. */
-		size_t end = json_tokener_get_parse_end(tok);
-		if (!o || !blank(line + end, (size_t)len - end)) {
-			json_object_put(o);
-			bad++;
-			continue;
-		}
-		struct history_entry e;
-		int ok = entry_from_json(o, &e);
-		json_object_put(o);
-		if (ok != 0) {
-			bad++;
-			continue;
-		}
-		if (!filter_pass(f, &e)) {
-			history_entry_clear(&e);
-			continue;
-		}
-		if (keep_push(&k, &e) != 0) {
-			history_entry_clear(&e);
-			set_err(err, errlen, "out of memory reading history");
-			rc = -1;
-			break;
-		}
+	/* Backwards needs a seekable file; a pipe is streamed. */
+	bool back = k.limit > 0 && S_ISREG(st.st_mode);
+	int rc;
+	if (back) {
+		/* No ring: entries arrive newest first and stop at the limit. */
+		rc = read_backwards(fd, st.st_size, tok, f, &k, &bad);
+		close(fd);
+	} else {
+		rc = read_forwards(fd, tok, f, &k, &bad);
 	}
-	if (rc == 0 && ferror(fp)) {
-		set_err(err, errlen, "cannot read history %s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	free(line);
+	int saved = errno;
 	json_tokener_free(tok);
-	fclose(fp);
 	if (rc != 0) {
+		if (rc == -2)
+			set_err(err, errlen, "out of memory reading history");
+		else
+			set_err(err, errlen, "cannot read history %s: %s", path, strerror(saved));
 		history_entries_free(k.items, k.count);
 		return -1;
 	}
-	keep_newest_first(&k);
+	if (!back)
+		keep_newest_first(&k);
 	if (k.count == 0) {
 		free(k.items);
 		k.items = NULL;

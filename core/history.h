@@ -12,16 +12,20 @@
  *   "kind"      "group" or "participant"
  *   "id"        the target ID, always a string
  *   "before"    set only: array of wire flag strings, or null when unknown
+ *   "beforeSource" set with a known before only: "server" (read from the
+ *               server just before) or "here" (the last level sent from
+ *               this machine)
  *   "after"     set only: array of wire flag strings
  *   "emailType" notify only: "privacyRequest", "checkinReminder"
  *   "status"    HTTP status (0 when no response arrived)
  *   "message"   the server's message, only when there was one
- *   "error"     the server's error (or the transport failure), only when any
+ *   "error"     what went wrong (history_outcome_text), only when anything did
  *   "elapsedMs" number, 0.1 ms resolution
  *   "baseUrl"   the API base URL the request went to
  *
- * Each line goes out in a single write(2) on an O_APPEND descriptor, so
- * concurrent instances never interleave their lines. Reading streams the
+ * Each line goes out in a single write(2) on an O_APPEND descriptor, under
+ * an exclusive flock(2), so concurrent instances never interleave their
+ * lines nor leave empty ones. Reading streams the
  * file once; a line that is not JSON or lacks a member is skipped and
  * counted, never fatal. */
 #ifndef OKAYA_HISTORY_H
@@ -38,6 +42,10 @@ struct result;
 #define HISTORY_SET    "set"
 #define HISTORY_NOTIFY "notify"
 
+/* Where a set's "before" level came from. */
+#define HISTORY_BEFORE_SERVER "server"
+#define HISTORY_BEFORE_HERE   "here"
+
 /* Longest message or error kept in a line (bytes; cut on a UTF-8 boundary). */
 #define HISTORY_TEXT_MAX 2000
 
@@ -48,6 +56,8 @@ struct history_entry {
 	char id[PARTICIPANT_ID_MAX + 1];
 	bool has_before;                   /* set: was the level before known? */
 	level_t before;
+	char before_source[8];             /* with has_before: HISTORY_BEFORE_SERVER
+					    * or HISTORY_BEFORE_HERE ("" = not said) */
 	level_t after;                     /* set: the level sent */
 	char email_type[32];               /* notify: non-empty; set: "" */
 	long status;
@@ -69,14 +79,22 @@ struct history_filter {
  * OKAYA_HISTORY, XDG_STATE_HOME nor a home directory is known. */
 char *history_default_path(void);
 
-/* Fills e (zeroing it first) for one finished request: time now, action,
- * the target, status, message, error (the server's, else the transport
- * failure's words), elapsed time and base URL, copied. The caller then sets
+/* Fills e (zeroing it first) for one request that was sent (r->sent, or
+ * any HTTP status): time now, action, the target, status, message, error
+ * (history_outcome_text), elapsed time and base URL, copied. The caller then sets
  * has_before/before/after or email_type. Returns 0, or -1 when out of memory
  * (e is left empty). Release with history_entry_clear(). */
 int history_entry_from_result(struct history_entry *e, const char *action,
 			      const struct target *t, const struct result *r,
 			      const char *base_url);
+
+/* What went wrong with r, in the words history lines use as "error", or
+ * NULL for a confirmed success: the server's error; for a request written
+ * but never answered "unknown: may have been applied (timed out ...)"; for
+ * a 2xx without the API's success body "unconfirmed: 200 OK (...)"; else
+ * the one-line summary ("500 Internal Server Error (text/html body, not
+ * JSON)"). Returns buf or a string r owns. */
+const char *history_outcome_text(const struct result *r, char *buf, size_t len);
 
 /* Frees the strings e owns and zeroes it; NULL is fine. */
 void history_entry_clear(struct history_entry *e);
@@ -92,7 +110,8 @@ int history_append(const char *path, const struct history_entry *e,
 /* Reads path, newest first (last line written comes first), keeping entries
  * that pass f. *out becomes a malloc'd array of *n entries (NULL when 0),
  * released with history_entries_free(). *corrupt (may be NULL) is the number
- * of lines skipped as unreadable. A missing file is 0 entries, not an error.
+ * of lines skipped as unreadable among those read: with a limit, a regular
+ * file is read backwards from its end and only until the limit is met. A missing file is 0 entries, not an error.
  * Returns 0, or -1 with a message when the file exists but cannot be read. */
 int history_read(const char *path, const struct history_filter *f,
 		 struct history_entry **out, size_t *n, size_t *corrupt,

@@ -59,9 +59,10 @@ void api_key_mask(const char *key, char *out, size_t outlen)
 		snprintf(out, outlen, "(not set)");
 		return;
 	}
-	/* Short keys would be mostly revealed by their last four: hide them whole. */
+	/* Short keys would be mostly revealed by their last four: hide them
+	 * whole. Always 8 stars, so the mask never tells the key's length. */
 	size_t shown = n > 8 ? 4 : 0;
-	size_t stars = n - shown > 8 ? 8 : n - shown;
+	size_t stars = 8;
 	size_t o = 0;
 	for (; o < stars && o + 1 < outlen; o++)
 		out[o] = '*';

@@ -14,8 +14,9 @@
 int api_key_clean(const char *raw, char *out, size_t outlen, char *err, size_t errlen);
 
 /* Masks all but the last 4 characters: "••••••••3f9a" rendered in ASCII as
- * "********3f9a" (at most 8 stars; keys of 8 characters or fewer are fully
- * masked). Always NUL-terminates out. */
+ * "********3f9a" (always 8 stars, whatever the length, so the mask does not
+ * tell it; keys of 8 characters or fewer are "********"). Always
+ * NUL-terminates out. */
 void api_key_mask(const char *key, char *out, size_t outlen);
 
 #endif

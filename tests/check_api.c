@@ -241,16 +241,39 @@ START_TEST(groups_parse_shapes)
 	ck_assert_uint_eq(g[1].requested, LEVEL_NONE);
 	ck_assert(g[1].consent_required);
 	ck_assert_str_eq(g[1].name, "S");
-	ck_assert_str_eq(g[2].id, "9999999999999999999");
+	ck_assert_str_eq(g[2].id, "9999999999999999999"); /* 19 digits, exact */
 	ck_assert_uint_eq(g[2].requested, FLAG_GROUP_PERCENTILES);
 	ck_assert(!g[2].consent_required);
 	ck_assert_str_eq(g[2].name, "");
+	ck_assert(g[0].has_requested && g[2].has_requested && !g[1].has_requested);
+	ck_assert_int_eq(g[0].consent, 1);
+	ck_assert_int_eq(g[2].consent, 0);
+	group_list_free(g, n);
+	result_free(r);
+
+	/* Bad or missing fields are unknown, never a made-up value. */
+	r = result_with(200, "[{\"groupID\": 1, \"consentRequired\": \"yes\"},"
+			" {\"groupID\": 2, \"consentRequired\": 1, \"requestedPrivacyLevel\": null},"
+			" {\"groupID\": 3, \"requestedPrivacyLevel\": []}]");
+	ck_assert_msg(groups_parse(r, &g, &n, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(g[0].consent, -1);
+	ck_assert(!g[0].consent_required);
+	ck_assert_int_eq(g[1].consent, -1);
+	ck_assert_int_eq(g[2].consent, -1);
+	ck_assert(!g[0].has_requested && !g[1].has_requested);
+	ck_assert(g[2].has_requested);
+	ck_assert_uint_eq(g[2].requested, LEVEL_NONE);
 	group_list_free(g, n);
 	result_free(r);
 
 	static const char *const bad[] = {
 		"{\"groupID\": 1}",                                  /* not an array */
 		"[{\"groupID\": -5}]",
+		"[{\"groupID\": 18446744073709551616}]",           /* 2^64: json-c clamps */
+		"[{\"groupID\": 18446744073709551615}]",
+		"[{\"groupID\": 10000000000000000000}]",           /* 20 digits */
+		"[{\"groupID\": 123456789012345678901234567890}]",
+		"[{\"groupID\": \"\"}]",
 		"[{\"groupID\": 1.5}]",
 		"[{\"groupID\": \"12a\"}]",
 		"[{\"groupName\": \"no id\"}]",
@@ -287,6 +310,27 @@ START_TEST(participant_parse_shapes)
 	ck_assert_str_eq(m[1].group_id, "5");
 	ck_assert_int_eq(m[1].privacy_level, 5000000000LL); /* no 32-bit clamp */
 	membership_list_free(m, n);
+	result_free(r);
+
+	r = result_with(200, "{\"userGroups\": [{\"groupID\": 1, \"privacyLevel\": \"high\"},"
+			" {\"groupID\": 2, \"privacyLevel\": -1}, {\"groupID\": 3, \"privacyLevel\": 2.5},"
+			" {\"groupID\": 4}, {\"groupID\": 5, \"privacyLevel\": 9}]}");
+	ck_assert_msg(participant_parse(r, &m, &n, err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(m[0].privacy_level_text, "\"high\"");
+	ck_assert_str_eq(m[1].privacy_level_text, "-1");
+	ck_assert_str_eq(m[2].privacy_level_text, "2.5");
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(m[i].privacy_level, -1);
+	ck_assert_ptr_null(m[3].privacy_level_text);
+	ck_assert_int_eq(m[4].privacy_level, 9);
+	ck_assert(!privacy_level_on_ladder(9));
+	ck_assert(privacy_level_on_ladder(5) && privacy_level_on_ladder(0));
+	membership_list_free(m, n);
+	result_free(r);
+
+	r = result_with(200, "{\"userGroups\": [{\"groupID\": 18446744073709551616}]}");
+	ck_assert_int_eq(participant_parse(r, &m, &n, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "more than 19 digits") != NULL, "%s", err);
 	result_free(r);
 
 	r = result_with(200, "{\"externalID\": \"ok_p\"}");

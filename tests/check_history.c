@@ -186,6 +186,28 @@ START_TEST(exactly_the_documented_fields)
 	json_object_put(o);
 	unlink(path);
 
+	/* A known before says where it came from, and reads back. */
+	e.has_before = true;
+	e.before = FLAG_MHCI;
+	strcpy(e.before_source, HISTORY_BEFORE_HERE);
+	append_ok(&e);
+	o = only_line();
+	member_names(o, names, sizeof names);
+	ck_assert_str_eq(names, "action,after,baseUrl,before,beforeSource,elapsedMs,id,kind,"
+			 "message,status,time");
+	json_object_put(o);
+	struct history_entry *got;
+	size_t n, bad;
+	ck_assert_int_eq(history_read(path, NULL, &got, &n, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(got[0].before_source, "here");
+	ck_assert_uint_eq(got[0].before, FLAG_MHCI);
+	history_entries_free(got, n);
+	unlink(path);
+	strcpy(e.before_source, "guess");
+	ck_assert_int_eq(history_append(path, &e, err, sizeof err), -1);
+	e.before_source[0] = '\0';
+
 	memset(&e, 0, sizeof e);
 	strcpy(e.action, HISTORY_NOTIFY);
 	strcpy(e.id, "ok_1");
@@ -362,6 +384,42 @@ START_TEST(concurrent_writers_never_interleave)
 }
 END_TEST
 
+/* Many writers at once (as `batch --jobs 16` run side by side): the file
+ * holds every line and not one empty line. The torn-line guard used to
+ * read the size while another write was landing and add a stray newline. */
+START_TEST(parallel_writers_leave_no_blank_lines)
+{
+	enum { KIDS = 8, EACH = 150 };
+	static const char *const ids[KIDS] = { "1", "2", "3", "4", "5", "6", "7", "8" };
+	pid_t kids[KIDS];
+	for (int k = 0; k < KIDS; k++) {
+		kids[k] = fork();
+		ck_assert_int_ge(kids[k], 0);
+		if (kids[k] == 0)
+			append_many(ids[k], EACH);
+	}
+	for (int k = 0; k < KIDS; k++) {
+		int status;
+		ck_assert_int_eq(waitpid(kids[k], &status, 0), kids[k]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char *line = NULL;
+	size_t cap = 0, lines = 0, blank = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lines++;
+		if (len <= 1)
+			blank++;
+	}
+	free(line);
+	fclose(f);
+	ck_assert_uint_eq(blank, 0);
+	ck_assert_uint_eq(lines, KIDS * EACH);
+}
+END_TEST
+
 static void write_raw(const char *text)
 {
 	FILE *fp = fopen(path, "a");
@@ -482,6 +540,23 @@ START_TEST(entry_from_result)
 	ck_assert_int_eq(e.status, 0);
 	ck_assert_str_eq(e.error, "connection refused");
 	ck_assert_ptr_null(e.base_url);
+	history_entry_clear(&e);
+
+	/* Written, then no answer: it may have been applied. */
+	struct result lost = { .fail = FAIL_TIMEOUT, .fail_text = "timed out after 1 s",
+			       .sent = true, .body = "" };
+	ck_assert_int_eq(history_entry_from_result(&e, HISTORY_NOTIFY, &t, &lost, NULL), 0);
+	ck_assert_str_eq(e.error, "unknown: may have been applied (timed out after 1 s)");
+	history_entry_clear(&e);
+	/* An HTML error page and a 200 without the success body: the summary. */
+	struct result html = { .status = 500, .body = "<html>", .body_len = 6,
+			       .content_type = "text/html" };
+	ck_assert_int_eq(history_entry_from_result(&e, HISTORY_SET, &t, &html, NULL), 0);
+	ck_assert_str_eq(e.error, "500 Internal Server Error (text/html body, not JSON)");
+	history_entry_clear(&e);
+	html.status = 200;
+	ck_assert_int_eq(history_entry_from_result(&e, HISTORY_SET, &t, &html, NULL), 0);
+	ck_assert_str_eq(e.error, "unconfirmed: 200 OK (text/html body, not JSON)");
 	history_entry_clear(&e);
 
 	/* Credentials in the base URL never reach the log. */
@@ -630,13 +705,90 @@ START_TEST(large_history_reads_fast)
 	fill_history(100000);
 	double all_ms = timed_read(NULL, 100000 - 99, 99);
 	struct history_filter f = { .id = "1", .limit = 50 };
-	double limited_ms = timed_read(&f, 50, 99);
+	/* Read from the end: the 50 newest lines hold no broken one. */
+	double limited_ms = timed_read(&f, 50, 0);
 	fprintf(stderr, "history: read 10000 lines in %.0f ms, 100000 in %.0f ms "
 		"(%.0f ms with limit 50)\n", small_ms, all_ms, limited_ms);
 	/* Linear is ~10x; quadratic would be ~100x. Budgets are generous for a
 	 * shared machine: ~0.8 s is typical for 100,000 lines. */
 	ck_assert_double_lt(all_ms, 30 * small_ms + 50);
 	ck_assert_double_lt(all_ms, 3000.0 * SLOWDOWN);
+	/* A limit stops early instead of reading the whole file. */
+	ck_assert_double_lt(limited_ms, all_ms / 4 + 5);
+}
+END_TEST
+
+/* Read backwards with a limit, the newest entries are exactly those of a
+ * full read: lines spanning blocks, long ones, blank ones, broken ones and
+ * a last line without its newline included. */
+START_TEST(limit_reads_backwards_the_same)
+{
+	snprintf(path, sizeof path, "%s/raw.jsonl", dir);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	size_t msg_max = 150000;
+	char *msg = malloc(msg_max + 1);
+	memset(msg, 'm', msg_max);
+	for (int i = 0; i < 300; i++) {
+		size_t len = (size_t)(i * 7919) % (i % 10 == 0 ? msg_max : 3000);
+		if (i % 37 == 5)
+			fputs("{broken\n", fp);
+		if (i % 41 == 3)
+			fputs("\n  \n", fp);
+		fprintf(fp, "{\"time\":\"2024-05-01T09:30:00Z\",\"action\":\"set\","
+			"\"kind\":\"group\",\"id\":\"%d\",\"before\":null,\"after\":[],"
+			"\"status\":200,\"message\":\"%.*s\"}%s", i, (int)len, msg,
+			i == 299 ? "" : "\n");
+	}
+	fclose(fp);
+	free(msg);
+	struct history_entry *all, *got;
+	size_t n_all, n, bad;
+	ck_assert_int_eq(history_read(path, NULL, &all, &n_all, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n_all, 300);
+	ck_assert_uint_eq(bad, 8);
+	static const size_t limits[] = { 1, 2, 3, 10, 31, 150, 299, 300, 301, 1000 };
+	for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+		struct history_filter f = { .limit = limits[l] };
+		ck_assert_int_eq(history_read(path, &f, &got, &n, &bad, err, sizeof err), 0);
+		ck_assert_uint_eq(n, limits[l] < 300 ? limits[l] : 300);
+		for (size_t i = 0; i < n; i++) {
+			ck_assert_str_eq(got[i].id, all[i].id);
+			ck_assert_str_eq(got[i].message, all[i].message);
+		}
+		history_entries_free(got, n);
+	}
+	/* A line longer than HISTORY_LINE_MAX, between good ones, is one
+	 * corrupt line either way. */
+	fp = fopen(path, "a");
+	fputs("\n{\"huge\":\"", fp);
+	for (int i = 0; i < 1200; i++) /* 1.2 MB: over history.c's 1 MiB cap */
+		fprintf(fp, "%01000d", 0);
+	fputs("\"}\n", fp);
+	fprintf(fp, "{\"time\":\"2024-05-01T09:30:00Z\",\"action\":\"set\","
+		"\"kind\":\"group\",\"id\":\"last\",\"before\":null,\"after\":[],"
+		"\"status\":200}\n");
+	fclose(fp);
+	history_entries_free(all, n_all);
+	ck_assert_int_eq(history_read(path, NULL, &all, &n_all, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n_all, 301);
+	ck_assert_uint_eq(bad, 9);
+	struct history_filter lf = { .limit = 1000 };
+	ck_assert_int_eq(history_read(path, &lf, &got, &n, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 301);
+	ck_assert_uint_eq(bad, 9);
+	ck_assert_str_eq(got[0].id, "last");
+	ck_assert_str_eq(got[1].id, "299");
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(got[i].id, all[i].id);
+	history_entries_free(got, n);
+
+	struct history_filter f = { .id = "290", .limit = 1 };
+	ck_assert_int_eq(history_read(path, &f, &got, &n, &bad, err, sizeof err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(strlen(got[0].message), (size_t)(290 * 7919) % msg_max);
+	history_entries_free(got, n);
+	history_entries_free(all, n_all);
 }
 END_TEST
 
@@ -653,6 +805,7 @@ int main(void)
 	tcase_add_test(tc, newest_first_filter_and_limit);
 	tcase_add_test(tc, private_whatever_the_umask);
 	tcase_add_test(tc, concurrent_writers_never_interleave);
+	tcase_add_test(tc, parallel_writers_leave_no_blank_lines);
 	tcase_add_test(tc, corrupt_lines_skipped_and_counted);
 	tcase_add_test(tc, missing_file_is_empty);
 	tcase_add_test(tc, long_text_cut_on_utf8_boundary);
@@ -660,6 +813,7 @@ int main(void)
 	tcase_add_test(tc, short_write_reported);
 	tcase_add_test(tc, default_path_sources);
 	tcase_add_test(tc, large_history_reads_fast);
+	tcase_add_test(tc, limit_reads_backwards_the_same);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

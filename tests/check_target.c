@@ -117,7 +117,11 @@ START_TEST(keys_masked)
 	api_key_mask("abcdefghijklmnop3f9a", m, sizeof m);
 	ck_assert_str_eq(m, "********3f9a");
 	api_key_mask("short", m, sizeof m);
-	ck_assert_str_eq(m, "*****");
+	ck_assert_str_eq(m, "********"); /* the length is not told */
+	api_key_mask("abcdefghi3f9a", m, sizeof m);
+	ck_assert_str_eq(m, "********3f9a");
+	api_key_mask("12345678", m, sizeof m);
+	ck_assert_str_eq(m, "********");
 	api_key_mask("", m, sizeof m);
 	ck_assert_str_eq(m, "(not set)");
 	api_key_mask("abcdefghijklmnop3f9a", m, 4);
