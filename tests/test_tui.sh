@@ -20,7 +20,7 @@ t_screen "digits tick flags" "F5 sends: mhci,transcript"
 keys F5
 t_screen "review shows the body" '{"requestedPrivacyLevel":["mhci","transcript"]}'
 t_contains "review shows the URL" "$SANDBOX_URL/configure/groups/123456/privacy" "$(screen)"
-t_contains "review compares with the server" "+transcript (vs. current on server)" "$(screen)"
+t_contains "review compares with the server" "+transcript (vs. current on server, read " "$(screen)"
 keys Enter
 t_screen "a change adding flags offers the email" "Send the review email?"
 keys n
@@ -97,7 +97,9 @@ wait_exit
 
 # --- hints: a group of another enterprise -------------------------------
 tui_start "$CFG" --group 999999
-keys F5 Enter
+keys F5
+t_screen "review after the level read failed" "Enter sends"
+keys Enter
 t_screen "foreign group answer" "Group doesn't exist in associated groups"
 t_contains "foreign group hint" "this key's enterprise does not own that group" "$(screen)"
 keys F7
@@ -109,8 +111,10 @@ wait_exit
 BAD=$T_TMP/bad/config.cfg
 tui_config "$BAD" "wrong-secret-key-7f3a"
 tui_start "$BAD" --group 123456
-keys F5 Enter
-t_screen "wrong key: 401" "401"
+keys F5
+t_screen "review after the 401 read" "Enter sends"
+keys Enter
+t_screen "wrong key: 401" "FAILED  401"
 t_contains "401 hint" "check the API key in Settings (F3)" "$(screen)"
 t_lacks "key never on screen" "wrong-secret" "$(screen)"
 t_contains "key shown masked" "********7f3a" "$(screen)"

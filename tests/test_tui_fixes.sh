@@ -55,7 +55,9 @@ t_eq "field kept the first 255 bytes, whole characters" "ok_$(rep é 126)" "$(la
 keys BTab C-u
 type_text "$(rep a 260)"
 t_screen "260 bytes refused inline" "at most 256 bytes"
-keys Tab F5 Enter
+keys Tab F5
+t_screen "review of the 256-byte ID" "Enter sends"
+keys Enter
 sleep 0.5
 t_eq "256 bytes accepted" "$(rep a 256)" "$(last_participant)"
 keys F10

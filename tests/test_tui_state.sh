@@ -40,7 +40,7 @@ t_contains "form level is the server's" "F5 sends: transcript,features" "$s"
 
 # --- the review shows the change against the server -------------------------
 keys 1 4 F5
-t_screen "review diff against the server" "+mhci -transcript (vs. current on server)"
+t_screen "review diff against the server" "+mhci -transcript (vs. current on server, read "
 keys Enter
 t_screen "a change that adds flags offers the email" "Send the review email?"
 t_contains "No is the default" ">[ No ]" "$(screen)"
@@ -113,7 +113,7 @@ t_contains "its current level ticked" "[x] 3 User percentiles" "$s"
 t_contains "fixture level not ticked" "[ ] 1 MHCI score" "$s"
 t_contains "form level from F6" "F5 sends: userPercentiles" "$s"
 keys 2 F5
-t_screen "review against the server after F6" "+groupPerecntiles (vs. current on server)"
+t_screen "review against the server after F6" "+groupPerecntiles (vs. current on server, read "
 keys Escape F7
 t_screen "body view" "Response body"
 t_lacks "no group key in the body view" "gk_" "$(screen)"

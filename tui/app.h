@@ -63,13 +63,16 @@ struct app {
 	bool has_loaded;
 	enum basis basis;
 	level_t basis_level;        /* the server's or this machine's last sent */
+	time_t basis_read;          /* when the server's level was read (BASIS_SERVER) */
 	bool flags_touched;         /* ticked by hand since the load */
+	bool load_notice;           /* loaded by a send: keep "check the flags" shown */
 
 	/* The read in flight (fetch_id > 0), beside any write. One at a time. */
 	long fetch_id;
 	enum fetch_why fetch_why;
 	struct target fetch_target;
 	struct timespec fetch_start;
+	bool send_waiting;          /* F5 waits for this load before the review */
 
 	/* GET /groups, kept for names and the Groups overlay (keys dropped). */
 	struct group_info *groups;
@@ -87,6 +90,7 @@ struct app {
 
 	/* The write in flight (req_id > 0): set or notify, and the last answer. */
 	long req_id;
+	bool req_cancelled;         /* Esc after it started: it may have applied */
 	bool req_notify;
 	bool req_has_before;
 	level_t req_before;
@@ -132,6 +136,7 @@ struct app {
 	int rows, cols;
 	bool too_small;
 	bool colour;
+	bool key_file;              /* the key came from --api-key-file (via the env) */
 	bool quit;
 	bool quit_ask;              /* "a request is in flight: quit anyway? y/N" */
 	int exit_code;
@@ -155,6 +160,9 @@ int text_width(const char *s);
 /* url with the password of a "user:password@" part as "***", for the screen. */
 void url_for_display(const char *url, char *out, size_t outlen);
 
+/* Where a key not from the config came from: " (--api-key-file)", " (env)" or "". */
+const char *app_key_source(const struct app *a);
+
 /* ---- tui/mainscr.c: the main form and response panel ---- */
 void mainscr_build(struct app *a);
 void mainscr_destroy(struct app *a);
@@ -163,6 +171,8 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch);
 void mainscr_sync_id(struct app *a);   /* field text -> a->id */
 void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool with_level);
 void mainscr_cursor(struct app *a);
+/* Moves the focus to the flag list (no load: the caller just loaded). */
+void mainscr_focus_flags(struct app *a);
 /* A group from GET /groups into the form, its current level ticked. */
 void mainscr_load_group(struct app *a, const struct group_info *g);
 /* The ID field's text differs from the loaded target: load it (on leaving the field). */
@@ -177,6 +187,11 @@ void fetch_load(struct app *a, const struct target *t);
 /* Starts GET /groups for the Groups overlay (or for names). 0 or -1 (note set). */
 int fetch_groups(struct app *a, enum fetch_why why);
 void fetch_cancel(struct app *a);
+/* The form's kind or ID changed: a load in flight is for another target now;
+ * cancels it quietly (its answer is dropped). */
+void fetch_drop_load(struct app *a);
+/* True when the form's kind and ID field name t. */
+bool form_names(struct app *a, const struct target *t);
 /* A finished read; tag as given to engine_start. */
 void fetch_finish(struct app *a, struct result *r, void *tag);
 /* Takes a finished result off the engine and routes it (loop and teardown). */

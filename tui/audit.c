@@ -2,13 +2,16 @@
  * server, set and notify alike, as the command line writes them. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "app.h"
 #include "history.h"
 
 void audit_record(struct app *a, const struct result *r)
 {
-	/* No HTTP answer: nothing reached the server, nothing to record. */
-	if (r->fail != FAIL_NONE)
+	/* No HTTP answer: nothing reached the server, nothing to record;
+	 * except a write cancelled after it started, which may have. */
+	bool cancelled = r->fail == FAIL_CANCELLED && a->req_cancelled;
+	if (r->fail != FAIL_NONE && !cancelled)
 		return;
 	char err[256];
 	char *path = history_default_path();
@@ -21,6 +24,13 @@ void audit_record(struct app *a, const struct result *r)
 	struct history_entry h;
 	int rc = history_entry_from_result(&h, a->req_notify ? HISTORY_NOTIFY : HISTORY_SET,
 					   &a->req_target, r, a->cfg->base_url);
+	if (rc == 0 && cancelled) {
+		free(h.error);
+		h.error = strdup("cancelled: may or may not have been applied");
+		h.status = 0;
+		if (!h.error)
+			rc = -1, history_entry_clear(&h);
+	}
 	if (rc == 0) {
 		if (a->req_notify) {
 			snprintf(h.email_type, sizeof h.email_type, "privacyRequest");

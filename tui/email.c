@@ -79,10 +79,10 @@ static void key(struct app *a, bool fkey, wint_t ch)
 			a->email_yes = !a->email_yes;
 			return;
 		}
-		/* Any other key is a "not now" and then does what it does: the
-		 * prompt never stands in the way of the next task. */
+		/* Any other key is a "not now", and only that: the key that
+		 * answers the prompt never reaches the form (Space would tick,
+		 * q would quit). */
 		decline(a);
-		app_key(a, fkey, ch);
 		return;
 	}
 	if (act == ACT_ENTER)

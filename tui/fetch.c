@@ -36,7 +36,8 @@ static void fallback_note(struct app *a, const struct target *t, const char *why
 			 "Server level not read (%.150s): ticked the last sent from here.", why);
 	else
 		snprintf(a->note, sizeof a->note,
-			 "Server level not read (%.150s); nothing sent from here before.", why);
+			 "Server level not read (%.150s); level unknown: nothing sent from "
+			 "this machine.", why);
 	a->note_error = true;
 }
 
@@ -62,12 +63,33 @@ void fetch_cancel(struct app *a)
 {
 	if (a->fetch_id <= 0)
 		return;
+	a->send_waiting = false;
 	engine_cancel(a->eng, a->fetch_id);
 	if (a->fetch_why == FETCH_LOAD && a->has_loaded &&
 	    same_target(&a->fetch_target, &a->loaded))
 		fallback_note(a, &a->fetch_target, "cancelled");
 	/* Its result still arrives; with fetch_id cleared it is dropped. */
 	a->fetch_id = 0;
+}
+
+void fetch_drop_load(struct app *a)
+{
+	if (a->fetch_id <= 0 || a->fetch_why != FETCH_LOAD)
+		return;
+	a->send_waiting = false;
+	engine_cancel(a->eng, a->fetch_id);
+	a->fetch_id = 0;
+	if (!a->note_error)
+		a->note[0] = '\0';   /* "Reading ..." is no longer true */
+}
+
+bool form_names(struct app *a, const struct target *t)
+{
+	struct target f;
+	char err[256];
+	mainscr_sync_id(a);
+	return a->kind == t->kind && target_set(&f, a->kind, a->id, err, sizeof err) == 0 &&
+	       strcmp(f.id, t->id) == 0;
 }
 
 static long start(struct app *a, enum fetch_why why, const struct target *t, char *err,
@@ -136,6 +158,7 @@ static void group_load_done(struct app *a, const struct target *t, const char *e
 	text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
 	a->basis = BASIS_SERVER;
 	a->basis_level = g->requested;
+	a->basis_read = time(NULL);
 	if (!a->flags_touched) {
 		a->level = g->requested;
 		snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).",
@@ -170,7 +193,8 @@ static void participant_done(struct app *a, const struct target *t, const struct
 		else
 			snprintf(a->note, sizeof a->note, "%s", a->basis == BASIS_LOCAL
 				 ? "Ticked: last sent from this machine (the API cannot read it)."
-				 : "Its groups are below; the API cannot read its requested level.");
+				 : "level unknown: nothing sent from this machine (the API cannot "
+				 "read it); its groups are below.");
 		a->note_error = false;
 		/* Group names come from GET /groups; read it once if not yet. */
 		if (!a->groups_loaded && a->fetch_id <= 0)
@@ -196,8 +220,20 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 	bool current = tag->id == a->fetch_id;
 	if (current)
 		a->fetch_id = 0;
+	/* Taken now: the names read a participant's answer starts clears it. */
+	bool waiting = current && tag->why == FETCH_LOAD && a->send_waiting;
+	if (waiting)
+		a->send_waiting = false;
+	/* Applied only while the form still names the answer's target: the
+	 * kind may have been switched or the ID edited since it started. */
 	bool for_form = current && tag->why == FETCH_LOAD && a->has_loaded &&
-			same_target(&tag->t, &a->loaded);
+			same_target(&tag->t, &a->loaded) && form_names(a, &tag->t);
+	/* A send loaded this target: its "check the flags" stays unless the
+	 * read failed (that says more). */
+	char notice[sizeof a->note];
+	bool keep_notice = for_form && a->load_notice;
+	if (keep_notice)
+		memcpy(notice, a->note, sizeof notice);
 
 	if (tag->why == FETCH_LOAD && tag->t.kind == TARGET_PARTICIPANT) {
 		if (for_form)
@@ -221,6 +257,17 @@ void fetch_finish(struct app *a, struct result *r, void *tagp)
 		else if (tag->why == FETCH_GROUP_LIST && current)
 			groups_loaded(a, err[0] ? err : NULL);
 	}
+	if (keep_notice) {
+		a->load_notice = false;
+		if (!a->note_error)
+			memcpy(a->note, notice, sizeof a->note);
+	}
+	/* An F5 that waited for this load goes on now that the level is
+	 * known or the read failed (the review says which basis it used). */
+	if (waiting) {
+		if (for_form && a->overlay == OV_NONE && a->req_id <= 0)
+			send_request(a);
+	}
 	result_free(r);
 	free(tag);
 }
@@ -239,14 +286,18 @@ void app_drain(struct app *a)
 		return;
 	if (a->fetch_id > 0)
 		engine_cancel(a->eng, a->fetch_id);
-	if (a->req_id > 0)
-		engine_cancel(a->eng, a->req_id);
+	bool write = a->req_id > 0;
+	if (write)
+		send_cancel(a);
 	a->fetch_id = a->req_id = 0;
 	if (engine_pending(a->eng) > 0)
 		engine_run(a->eng);
 	struct result *r;
 	void *tag;
 	while ((r = engine_take_done(a->eng, &tag))) {
+		/* A write quit out of ("quit anyway? y") may have applied. */
+		if (!tag && write)
+			audit_record(a, r);
 		result_free(r);
 		free(tag);
 	}

@@ -49,6 +49,7 @@ void groups_loaded(struct app *a, const char *error)
 	if (a->overlay != OV_GROUPS || !v)
 		return;
 	v->loading = false;
+	listview_loading(v->lv, NULL);
 	if (error) {
 		char msg[320];
 		snprintf(msg, sizeof msg, "Could not read the groups: %.250s", error);
@@ -153,8 +154,11 @@ void groups_start(struct app *a)
 	if (!v)
 		return;
 	v->loading = true;
-	if (fetch_groups(a, FETCH_GROUP_LIST) != 0)
+	listview_loading(v->lv, "Loading groups...");
+	if (fetch_groups(a, FETCH_GROUP_LIST) != 0) {
 		v->loading = false;
+		listview_loading(v->lv, NULL);
+	}
 }
 
 const struct overlay_ops groups_ops = { build, destroy, draw, key, close_, cursor };

@@ -73,7 +73,12 @@ static void load(struct app *a)
 		char line[1200];
 		row_text(&v->e[i], line, sizeof line);
 		rows[i] = strdup(line);
-		keys[i] = strdup(v->e[i].id);   /* filter by target */
+		/* The filter matches the target and the row's words: action,
+		 * kind, the change and the server's answer. */
+		char key[1600];
+		snprintf(key, sizeof key, "%.256s %s %.1200s", v->e[i].id,
+			 target_kind_name(v->e[i].kind), line);
+		keys[i] = strdup(key);
 		if (!rows[i] || !keys[i]) {
 			n = i + 1;
 			break;

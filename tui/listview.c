@@ -19,6 +19,7 @@ struct listview {
 	int cur;
 	bool filtering;
 	char filter[128];
+	char loading[96];     /* "Loading groups..." while the rows are not read yet */
 
 	WINDOW *win, *sub;
 	PANEL *panel;
@@ -66,6 +67,11 @@ void listview_message(struct listview *v, const char *msg, bool error)
 {
 	snprintf(v->msg, sizeof v->msg, "%s", msg);
 	v->msg_error = error;
+}
+
+void listview_loading(struct listview *v, const char *text)
+{
+	snprintf(v->loading, sizeof v->loading, "%s", text ? text : "");
 }
 
 void listview_empty(struct listview *v, const char *empty)
@@ -246,6 +252,8 @@ void listview_draw(struct app *a, struct listview *v)
 		snprintf(line, sizeof line, "Filter: %s   (/ changes it)  %zu of %zu", v->filter,
 			 v->n_shown, v->n);
 		draw_untrusted(v->win, 1, 2, line, w - 4);
+	} else if (v->loading[0]) {
+		draw_text(v->win, 1, 2, v->loading, w - 4);   /* not "0 entries": unknown yet */
 	} else {
 		snprintf(line, sizeof line, "%zu entr%s   (/ filters)", v->n, v->n == 1 ? "y" : "ies");
 		draw_text(v->win, 1, 2, line, w - 4);
@@ -255,7 +263,8 @@ void listview_draw(struct app *a, struct listview *v)
 	wattroff(v->win, A_DIM);
 	if (v->n_shown == 0) {
 		werase(v->sub);
-		draw_text(v->sub, 0, 2, v->n && v->filter[0] ? "Nothing matches the filter." : v->empty,
+		draw_text(v->sub, 0, 2, v->n && v->filter[0] ? "Nothing matches the filter."
+			  : v->loading[0] ? v->loading : v->empty,
 			  w - 6);
 	}
 	if (v->msg[0]) {

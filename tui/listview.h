@@ -24,6 +24,9 @@ void listview_set_rows(struct listview *v, char **rows, char **keys, size_t n);
 /* A line above the footer (a notice or an error); "" clears it. */
 void listview_message(struct listview *v, const char *msg, bool error);
 /* Replaces the text shown when there are no rows. */
+/* While text is set (not NULL or ""), the list says it instead of a count
+ * and of its empty text: the rows are not known yet. */
+void listview_loading(struct listview *v, const char *text);
 void listview_empty(struct listview *v, const char *empty);
 
 void listview_build(struct app *a, struct listview *v);

@@ -81,6 +81,7 @@ int tui_main(int argc, char **argv)
 		case 'k':
 			if (key_from_file(optarg) != 0)
 				return 2;
+			o.key_file = true;   /* shown as such, not as "env" */
 			break;
 		case 'h':
 			usage(stdout);

@@ -65,10 +65,17 @@ void mainscr_load(struct app *a, enum target_kind kind, const char *id, bool wit
 	a->basis = BASIS_NONE;
 	a->flags_touched = false;
 	a->has_loaded = false;
+	a->load_notice = false;
 	if (a->panel_info)
 		info_free(a);
 	if (with_level)
 		tick_local(a, kind, id);
+	/* Ticks left from the previous target would be sent to this one: start
+	 * from none unless this target's level is known (the read may add it). */
+	if (a->basis == BASIS_NONE) {
+		a->level = LEVEL_NONE;
+		snprintf(a->note, sizeof a->note, "level unknown: nothing sent from this machine.");
+	}
 	char err[256];
 	struct target t;
 	if (target_set(&t, kind, a->id, err, sizeof err) != 0) {
@@ -98,8 +105,10 @@ void mainscr_load_group(struct app *a, const struct group_info *g)
 	a->has_loaded = true;
 	a->basis = BASIS_SERVER;
 	a->basis_level = g->requested;
+	a->basis_read = time(NULL);   /* the Groups list is a read of the server */
 	a->level = g->requested;
 	a->flags_touched = false;
+	a->load_notice = false;
 	char name[200];
 	text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
 	snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).", name,
@@ -116,8 +125,12 @@ void mainscr_load_typed(struct app *a)
 	char err[256];
 	if (!a->id[0] || target_set(&t, a->kind, a->id, err, sizeof err) != 0)
 		return;   /* Send says what is wrong; leaving the field is no error */
-	if (a->has_loaded && a->loaded.kind == t.kind && strcmp(a->loaded.id, t.id) == 0)
+	if (a->has_loaded && a->loaded.kind == t.kind && strcmp(a->loaded.id, t.id) == 0) {
+		/* The same ID: read the server again (cheap), since the level may
+		 * have changed elsewhere; ticked-by-hand flags are kept. */
+		fetch_load(a, &t);
 		return;
+	}
 	mainscr_load(a, t.kind, t.id, true);   /* t: not a->id, which load rewrites */
 }
 
@@ -130,6 +143,12 @@ static void set_focus(struct app *a, enum focus f)
 	lineedit_focus(a->id_edit, f == FOCUS_ID);
 	if (leaving)
 		mainscr_load_typed(a);   /* a typed ID is loaded like any other */
+}
+
+void mainscr_focus_flags(struct app *a)
+{
+	a->focus = FOCUS_FLAGS;
+	lineedit_focus(a->id_edit, false);
 }
 
 void mainscr_refuse_long(struct app *a)
@@ -149,6 +168,13 @@ static void toggle_flag(struct app *a, int i)
 	a->flags_touched = true;
 }
 
+static void set_kind(struct app *a, enum target_kind kind)
+{
+	if (kind != a->kind)
+		fetch_drop_load(a);   /* a group's answer must not tick a participant */
+	a->kind = kind;
+}
+
 void mainscr_key(struct app *a, bool fkey, wint_t ch)
 {
 	enum action act;
@@ -163,7 +189,12 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 				set_focus(a, FOCUS_KIND);
 				return;
 			}
+			char before[sizeof a->id], after[sizeof a->id];
+			lineedit_text(a->id_edit, before, sizeof before);
 			lineedit_key(a->id_edit, fkey, ch);
+			lineedit_text(a->id_edit, after, sizeof after);
+			if (strcmp(before, after) != 0)
+				fetch_drop_load(a);   /* its answer is for the old ID */
 			/* Any edit makes an old complaint stale. */
 			if (a->note_error)
 				a->note[0] = '\0', a->note_error = false;
@@ -179,6 +210,14 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 		(act == ACT_TOGGLE && a->focus == FOCUS_FLAGS) ||
 		(act == ACT_ENTER && a->focus == FOCUS_FLAGS) ||
 		(act >= ACT_FLAG1 && act < ACT_FLAG1 + FLAG_COUNT);
+	if (ticks && a->send_waiting) {
+		/* F5 is waiting for the level: a quick "F5 Enter" must not tick a
+		 * flag under the review that is about to open. */
+		snprintf(a->note, sizeof a->note,
+			 "loading the target's current level... the review opens next (Esc cancels).");
+		a->note_error = false;
+		return;
+	}
 	if (ticks && a->req_id > 0) {
 		/* The form shows what is being sent until the answer is in. */
 		snprintf(a->note, sizeof a->note,
@@ -205,14 +244,14 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 		if (a->focus == FOCUS_FLAGS)
 			toggle_flag(a, a->flag_cur);
 		else if (a->focus == FOCUS_KIND)
-			a->kind = a->kind == TARGET_GROUP ? TARGET_PARTICIPANT : TARGET_GROUP;
+			set_kind(a, a->kind == TARGET_GROUP ? TARGET_PARTICIPANT : TARGET_GROUP);
 		else if (a->focus == FOCUS_SEND)
 			send_request(a);
 		return;
 	case ACT_LEFT:
 	case ACT_RIGHT:
 		if (a->focus == FOCUS_KIND)
-			a->kind = act == ACT_LEFT ? TARGET_GROUP : TARGET_PARTICIPANT;
+			set_kind(a, act == ACT_LEFT ? TARGET_GROUP : TARGET_PARTICIPANT);
 		return;
 	case ACT_UP:
 		if (a->flag_cur > 0)
@@ -241,6 +280,41 @@ void mainscr_key(struct app *a, bool fkey, wint_t ch)
 	}
 }
 
+const char *app_key_source(const struct app *a)
+{
+	if (a->cfg->key_from != KEY_ENV)
+		return "";
+	return a->key_file ? " (--api-key-file)" : " (env)";
+}
+
+/* Bytes of s that fit in width columns, cut after a word when one fits. */
+static size_t note_split(const char *s, int width)
+{
+	if (text_width(s) <= width)
+		return strlen(s);
+	char buf[400];
+	size_t best = 0, n = strlen(s);
+	for (size_t i = 1; i <= n && i < sizeof buf; i++) {
+		if (s[i] != ' ' && s[i] != '\0')
+			continue;
+		snprintf(buf, sizeof buf, "%.*s", (int)i, s);
+		if (text_width(buf) > width)
+			break;
+		best = i;
+	}
+	if (best == 0) {   /* one long word: cut it at a character boundary */
+		for (size_t i = 1; i <= n && i < sizeof buf; i++) {
+			if (((unsigned char)s[i] & 0xC0) == 0x80)
+				continue;
+			snprintf(buf, sizeof buf, "%.*s", (int)i, s);
+			if (text_width(buf) > width)
+				break;
+			best = i;
+		}
+	}
+	return best;
+}
+
 static void draw_title(struct app *a)
 {
 	char key[64];
@@ -248,7 +322,7 @@ static void draw_title(struct app *a)
 		char masked[32];
 		api_key_mask(a->cfg->api_key, masked, sizeof masked);
 		snprintf(key, sizeof key, "key %s%s", masked,
-			 a->cfg->key_from == KEY_ENV ? " (env)" : "");
+			 app_key_source(a));
 	} else {
 		snprintf(key, sizeof key, "no API key: F3");
 	}
@@ -294,6 +368,9 @@ static void draw_basis(struct app *a)
 	} else if (a->basis == BASIS_LOCAL) {
 		l1 = "last sent";
 		l2 = "from here";
+	} else {
+		l1 = "level";
+		l2 = "unknown";
 	}
 	if (a->flags_touched && l1 && a->basis != BASIS_NONE && a->level != a->basis_level)
 		l2 = "(edited)";
@@ -362,13 +439,24 @@ void mainscr_draw(struct app *a)
 	mvprintw(ROW_KIND, FIELD_X, "(%c) Group   (%c) Participant",
 		 a->kind == TARGET_GROUP ? '*' : ' ', a->kind == TARGET_PARTICIPANT ? '*' : ' ');
 	draw_row_label(a, ROW_ID, FOCUS_ID, a->kind == TARGET_GROUP ? "Group ID" : "External ID");
+	draw_flags(a);
 	if (a->note[0]) {
+		/* A note too long for its row goes on in the description's row:
+		 * the reason matters more than the flag's one-liner. */
+		int width = a->cols - FIELD_X - 1;
+		size_t cut = note_split(a->note, width);
+		char first[sizeof a->note];
+		snprintf(first, sizeof first, "%.*s", (int)cut, a->note);
 		attr_t at = a->note_error ? app_attr(a, PAIR_ERR) : app_attr(a, PAIR_DIM);
 		attron(at);
-		draw_text(stdscr, ROW_NOTE, FIELD_X, a->note, a->cols - FIELD_X - 1);
+		draw_text(stdscr, ROW_NOTE, FIELD_X, first, width);
+		if (a->note[cut]) {
+			mvhline(ROW_DESC, 0, ' ', a->cols);
+			draw_text(stdscr, ROW_DESC, FIELD_X, a->note + cut + (a->note[cut] == ' '),
+				  width);
+		}
 		attroff(at);
 	}
-	draw_flags(a);
 	draw_send(a);
 
 	mvhline(ROW_RESP, 0, ACS_HLINE, a->cols);

@@ -140,7 +140,8 @@ void response_draw(struct app *a, WINDOW *w, int top, int height)
 		api_key_mask(a->cfg->api_key, masked, sizeof masked);
 		snprintf(which, sizeof which, "The key %s from %s was refused.",
 			 a->cfg->api_key[0] ? masked : "(none)",
-			 a->cfg->key_from == KEY_ENV ? "OKAYA_API_KEY" : "the config file");
+			 a->cfg->key_from != KEY_ENV ? "the config file"
+			 : a->key_file ? "--api-key-file" : "OKAYA_API_KEY");
 		y += draw_wrap(w, y, 2, which, width, end - y < 2 ? end - y : 2);
 	}
 	if (a->after_note[0] && y < end) {

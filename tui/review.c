@@ -68,7 +68,12 @@ static void draw(struct app *a)
 			snprintf(diff, sizeof diff, "no change");
 		else
 			level_format_diff(a->basis_level, a->review_level, diff, sizeof diff);
-		snprintf(line, sizeof line, "%s (vs. current on server)", diff);
+		/* When it was read: a change made elsewhere since would not show. */
+		char when[16] = "?";
+		struct tm tm;
+		if (a->basis_read && localtime_r(&a->basis_read, &tm))
+			strftime(when, sizeof when, "%H:%M:%S", &tm);
+		snprintf(line, sizeof line, "%s (vs. current on server, read %s)", diff, when);
 	} else if (r && r->has_level) {
 		char when[40] = "";
 		struct tm tm;

@@ -90,6 +90,7 @@ int okaya_tui_run(const struct tui_opts *opts)
 	struct app a;
 	memset(&a, 0, sizeof a);
 	a.cfg = config_load(opts->config_path, err, sizeof err);
+	a.key_file = opts->key_file;
 	if (!a.cfg) {
 		fprintf(stderr, "okaya-privacy: %s\n", err);
 		return 2;

@@ -8,6 +8,11 @@
 
 static void after_set(struct app *a);
 
+static bool is_loaded(const struct app *a, const struct target *t)
+{
+	return a->has_loaded && a->loaded.kind == t->kind && strcmp(a->loaded.id, t->id) == 0;
+}
+
 static void note_error(struct app *a, const char *msg)
 {
 	snprintf(a->note, sizeof a->note, "Error: %s", msg);
@@ -55,6 +60,26 @@ void send_request(struct app *a)
 		a->focus = FOCUS_ID;
 		return;
 	}
+	if (!is_loaded(a, &t)) {
+		/* The ticks belong to the loaded target, not to what is typed now:
+		 * load the new one and let the user look before anything goes. */
+		mainscr_load(a, t.kind, t.id, true);
+		mainscr_focus_flags(a);
+		a->load_notice = true;
+		snprintf(a->note, sizeof a->note, "loaded %.200s: check the flags, then send.", t.id);
+		a->note_error = false;
+		return;
+	}
+	if (a->fetch_id > 0 && a->fetch_why == FETCH_LOAD && a->fetch_target.kind == t.kind &&
+	    strcmp(a->fetch_target.id, t.id) == 0) {
+		/* A review now would diff against a stale basis, and the answer
+		 * would rewrite the ticks under it: send once it is in. */
+		a->send_waiting = true;
+		snprintf(a->note, sizeof a->note,
+			 "loading the target's current level... (F5 goes on when it is read)");
+		a->note_error = false;
+		return;
+	}
 	if (a->cfg->review) {
 		a->review_target = t;
 		a->review_level = a->level;
@@ -62,11 +87,6 @@ void send_request(struct app *a)
 		return;
 	}
 	send_now(a, &t, a->level);
-}
-
-static bool is_loaded(const struct app *a, const struct target *t)
-{
-	return a->has_loaded && a->loaded.kind == t->kind && strcmp(a->loaded.id, t->id) == 0;
 }
 
 /* Starts a set (email_type NULL) or a notify. */
@@ -90,6 +110,7 @@ static void start(struct app *a, const struct target *t, level_t level, const ch
 		return;
 	}
 	a->req_id = id;
+	a->req_cancelled = false;
 	a->req_notify = email_type != NULL;
 	/* "before" in the history only when the server said so. */
 	a->req_has_before = !email_type && is_loaded(a, t) && a->basis == BASIS_SERVER;
@@ -114,8 +135,10 @@ void send_notify(struct app *a, const struct target *t)
 
 void send_cancel(struct app *a)
 {
-	if (a->req_id > 0 && a->eng)
+	if (a->req_id > 0 && a->eng) {
 		engine_cancel(a->eng, a->req_id);
+		a->req_cancelled = true;   /* recorded in the history (audit.c) */
+	}
 }
 
 void send_finish(struct app *a, struct result *r)
@@ -175,6 +198,7 @@ static void after_set(struct app *a)
 		/* The server holds it now (a group's level is readable again). */
 		a->basis = t->kind == TARGET_GROUP ? BASIS_SERVER : BASIS_LOCAL;
 		a->basis_level = a->last_level;
+		a->basis_read = time(NULL);   /* the server confirmed it just now */
 		a->flags_touched = false;
 	}
 

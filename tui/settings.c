@@ -96,7 +96,7 @@ static void draw(struct app *a)
 	if (a->cfg->api_key[0]) {
 		api_key_mask(a->cfg->api_key, masked, sizeof masked);
 		snprintf(line, sizeof line, "now %s%s", masked,
-			 a->cfg->key_from == KEY_ENV ? " (env)" : "");
+			 app_key_source(a));
 	} else {
 		snprintf(line, sizeof line, "none set");
 	}

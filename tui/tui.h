@@ -15,6 +15,7 @@ struct tui_opts {
 	bool has_target;           /* --group / --participant given */
 	enum target_kind kind;
 	const char *id;
+	bool key_file;             /* the key came from --api-key-file */
 };
 
 /* Handles [tui] [--group ID | --participant ID] [--config PATH] [--help]. */
