@@ -86,6 +86,7 @@ sets = [l for l in lines if l["action"] == "set"]
 notes = [l for l in lines if l["action"] == "notify"]
 assert len(sets) == 3 and len(notes) == 1, (len(sets), len(notes))
 assert sets[0]["before"] == ["transcript", "features"] and sets[0]["after"] == ["mhci", "features"]
+assert sets[0]["beforeSource"] == "server", sets[0]
 assert notes[0]["emailType"] == "privacyRequest" and notes[0]["status"] == 200
 assert all(l["id"] == "1710748366424" and l["kind"] == "group" for l in lines)
 PY

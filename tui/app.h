@@ -93,6 +93,7 @@ struct app {
 	bool req_cancelled;         /* Esc after it started: it may have applied */
 	bool req_notify;
 	bool req_has_before;
+	bool req_before_server;     /* req_before was read from the server */
 	level_t req_before;
 	struct timespec req_start;
 	struct target req_target;
@@ -198,6 +199,8 @@ void fetch_finish(struct app *a, struct result *r, void *tag);
 void app_take(struct app *a, struct result *r, void *tag);
 /* Waits for what is in flight after cancelling it, freeing tags (teardown). */
 void app_drain(struct app *a);
+/* "required", "not required" or "unknown" (the server sent neither). */
+const char *consent_text(const struct group_info *g);
 const struct group_info *groups_find(const struct app *a, const char *id);
 void info_free(struct app *a);
 /* The participant info as panel lines (escaped); count in *n. */

@@ -8,10 +8,11 @@
 
 void audit_record(struct app *a, const struct result *r)
 {
-	/* No HTTP answer: nothing reached the server, nothing to record;
-	 * except a write cancelled after it started, which may have. */
+	/* Recorded when the request was written to the server (an answer, or a
+	 * timeout or broken connection after sending: outcome unknown), and for
+	 * a write cancelled after it started, which may have reached it. */
 	bool cancelled = r->fail == FAIL_CANCELLED && a->req_cancelled;
-	if (r->fail != FAIL_NONE && !cancelled)
+	if (r->fail != FAIL_NONE && !r->sent && !cancelled)
 		return;
 	char err[256];
 	char *path = history_default_path();
@@ -37,6 +38,10 @@ void audit_record(struct app *a, const struct result *r)
 		} else {
 			h.has_before = a->req_has_before;
 			h.before = a->req_before;
+			if (h.has_before)
+				snprintf(h.before_source, sizeof h.before_source, "%s",
+					 a->req_before_server ? HISTORY_BEFORE_SERVER
+							      : HISTORY_BEFORE_HERE);
 			h.after = a->req_level;
 		}
 		rc = history_append(path, &h, err, sizeof err);

@@ -41,6 +41,11 @@ static void fallback_note(struct app *a, const struct target *t, const char *why
 	a->note_error = true;
 }
 
+const char *consent_text(const struct group_info *g)
+{
+	return g->consent == 1 ? "required" : g->consent == 0 ? "not required" : "unknown";
+}
+
 const struct group_info *groups_find(const struct app *a, const char *id)
 {
 	for (size_t i = 0; i < a->n_groups; i++)
@@ -154,6 +159,10 @@ static void group_load_done(struct app *a, const struct target *t, const char *e
 		fallback_note(a, t, err ? err : "not among this key's groups");
 		return;
 	}
+	if (!g->has_requested) {
+		fallback_note(a, t, "the server did not send its requested level");
+		return;
+	}
 	char name[200], lv[128];
 	text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
 	a->basis = BASIS_SERVER;
@@ -162,7 +171,7 @@ static void group_load_done(struct app *a, const struct target *t, const char *e
 	if (!a->flags_touched) {
 		a->level = g->requested;
 		snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).",
-			 name, g->consent_required ? "required" : "not required");
+			 name, consent_text(g));
 	} else {
 		level_format(g->requested, lv, sizeof lv);
 		snprintf(a->note, sizeof a->note, "Current on server: %s (your ticks kept).", lv);
@@ -347,9 +356,17 @@ void info_draw(struct app *a, WINDOW *w, int top, int height)
 				    date, sizeof date);
 		if (m->privacy_level >= 0) {
 			snprintf(num, sizeof num, "%lld", (long long)m->privacy_level);
-			level_format(privacy_level_inferred(m->privacy_level), lv, sizeof lv);
+			if (privacy_level_on_ladder(m->privacy_level))
+				level_format(privacy_level_inferred(m->privacy_level), lv, sizeof lv);
+			else
+				snprintf(lv, sizeof lv, "none (outside the known ladder 0..5)");
+		} else if (m->privacy_level_text) {
+			/* Shown as the server sent it, and said to be no level. */
+			text_escape(m->privacy_level_text, strlen(m->privacy_level_text), num,
+				    sizeof num);
+			snprintf(lv, sizeof lv, "none (not a level)");
 		} else {
-			snprintf(lv, sizeof lv, "?");
+			snprintf(lv, sizeof lv, "? (no privacyLevel)");
 		}
 		/* The marker before the flags, so a narrow screen cuts flags, not it. */
 		snprintf(line, sizeof line, "%-13s %s %-10s %3s  inferred: %s", m->group_id, namef,

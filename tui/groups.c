@@ -29,9 +29,12 @@ static void fill(struct app *a)
 		char name[400], namef[400], lv[128], line[700];
 		text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
 		text_fit(namef, sizeof namef, name, 22);
-		level_format(g->requested, lv, sizeof lv);
+		if (g->has_requested)
+			level_format(g->requested, lv, sizeof lv);
+		else
+			snprintf(lv, sizeof lv, "unknown");
 		snprintf(line, sizeof line, "%-14s %s %-7s %s", g->id, namef,
-			 g->consent_required ? "yes" : "no", lv);
+			 g->consent == 1 ? "yes" : g->consent == 0 ? "no" : "?", lv);
 		rows[i] = strdup(line);
 		snprintf(line, sizeof line, "%s %s", g->id, name);
 		keys[i] = strdup(line);

@@ -103,7 +103,7 @@ void mainscr_load_group(struct app *a, const struct group_info *g)
 	a->loaded.kind = TARGET_GROUP;
 	snprintf(a->loaded.id, sizeof a->loaded.id, "%s", g->id);
 	a->has_loaded = true;
-	a->basis = BASIS_SERVER;
+	a->basis = g->has_requested ? BASIS_SERVER : BASIS_NONE;
 	a->basis_level = g->requested;
 	a->basis_read = time(NULL);   /* the Groups list is a read of the server */
 	a->level = g->requested;
@@ -111,9 +111,13 @@ void mainscr_load_group(struct app *a, const struct group_info *g)
 	a->load_notice = false;
 	char name[200];
 	text_escape(g->name ? g->name : "", g->name ? strlen(g->name) : 0, name, sizeof name);
-	snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).", name,
-		 g->consent_required ? "required" : "not required");
-	a->note_error = false;
+	if (g->has_requested)
+		snprintf(a->note, sizeof a->note, "Ticked: current on server (%.80s; consent %s).",
+			 name, consent_text(g));
+	else
+		snprintf(a->note, sizeof a->note,
+			 "Level unknown: the server did not send the requested level of %.80s.", name);
+	a->note_error = !g->has_requested;
 	a->focus = FOCUS_FLAGS;
 	lineedit_focus(a->id_edit, false);
 }

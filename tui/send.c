@@ -113,7 +113,10 @@ static void start(struct app *a, const struct target *t, level_t level, const ch
 	a->req_cancelled = false;
 	a->req_notify = email_type != NULL;
 	/* "before" in the history only when the server said so. */
-	a->req_has_before = !email_type && is_loaded(a, t) && a->basis == BASIS_SERVER;
+	/* "before" as the history records it: the server's level when it was
+	 * read, else the last level sent from here, each said as such. */
+	a->req_has_before = !email_type && is_loaded(a, t) && a->basis != BASIS_NONE;
+	a->req_before_server = a->basis == BASIS_SERVER;
 	a->req_before = a->basis_level;
 	a->req_target = *t;
 	a->req_level = level;
