@@ -1,5 +1,5 @@
 #!/bin/bash
-# End-to-end checks for what a tester found: wide characters and long IDs in
+# End-to-end edge cases of the TUI: wide characters and long IDs in
 # the ID field, pastes, small terminals, dumb terminals, unconfirmed answers.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tui_lib.sh"
