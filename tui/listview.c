@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <menu.h>
 #include "app.h"
 #include "keys.h"
 #include "lineedit.h"
 #include "listview.h"
+#include "textmenu.h"
 
 struct listview {
 	char title[64], header[160], empty[160], msg[320];
@@ -23,9 +23,7 @@ struct listview {
 
 	WINDOW *win, *sub;
 	PANEL *panel;
-	MENU *menu;
-	ITEM **items;
-	char **names;
+	struct textmenu menu;
 	struct lineedit *edit;
 };
 
@@ -107,51 +105,18 @@ static void collect(struct listview *v)
 
 static void menu_destroy(struct listview *v)
 {
-	if (v->menu) {
-		v->cur = item_index(current_item(v->menu));
-		unpost_menu(v->menu);
-		free_menu(v->menu);
-		v->menu = NULL;
-	}
-	for (size_t i = 0; v->items && v->items[i]; i++)
-		free_item(v->items[i]);
-	free(v->items);
-	v->items = NULL;
-	for (size_t i = 0; v->names && v->names[i]; i++)
-		free(v->names[i]);
-	free(v->names);
-	v->names = NULL;
+	v->cur = textmenu_free(&v->menu, v->cur);
 }
 
 static void menu_build(struct listview *v)
 {
-	if (!v->sub || v->n_shown == 0)
+	const char **lines = calloc(v->n_shown + 1, sizeof *lines);
+	if (!lines)
 		return;
-	int h, w;
-	getmaxyx(v->sub, h, w);
-	v->items = calloc(v->n_shown + 1, sizeof *v->items);
-	v->names = calloc(v->n_shown + 1, sizeof *v->names);
-	if (!v->items || !v->names)
-		return;
-	for (size_t i = 0; i < v->n_shown; i++) {
-		size_t len = (size_t)w * 4 + 1;
-		v->names[i] = malloc(len);
-		if (!v->names[i])
-			return;
-		text_fit(v->names[i], len, v->rows[v->shown[i]], w - 2);
-		v->items[i] = new_item(v->names[i], "");
-	}
-	v->menu = new_menu(v->items);
-	if (!v->menu)
-		return;
-	menu_opts_off(v->menu, O_SHOWDESC);
-	set_menu_mark(v->menu, "> ");
-	set_menu_win(v->menu, v->win);
-	set_menu_sub(v->menu, v->sub);
-	set_menu_format(v->menu, h, 1);
-	post_menu(v->menu);
-	if (v->cur > 0 && v->cur < (int)v->n_shown)
-		set_current_item(v->menu, v->items[v->cur]);
+	for (size_t i = 0; i < v->n_shown; i++)
+		lines[i] = v->rows[v->shown[i]];
+	textmenu_build(&v->menu, v->win, v->sub, lines, v->n_shown, v->cur);
+	free(lines);
 }
 
 static void refill(struct listview *v)
@@ -275,10 +240,7 @@ void listview_draw(struct app *a, struct listview *v)
 	}
 	draw_text(v->win, h - 1, 2, v->filtering ? " Enter keeps  Esc clears the filter "
 						 : " Enter chooses  / filters  Esc closes ", w - 4);
-	if (v->menu) {
-		pos_menu_cursor(v->menu);
-		touchwin(v->sub);
-	}
+	textmenu_refresh(&v->menu, v->sub);
 }
 
 void listview_cursor(struct listview *v)
@@ -317,29 +279,15 @@ enum lv_result listview_key(struct listview *v, bool fkey, wint_t ch, size_t *ch
 	enum action act = keys_action(SC_PICK, fkey, ch);
 	if (act == ACT_NONE)
 		act = keys_action(SC_LIST, fkey, ch);
+	if (textmenu_move(&v->menu, act))
+		return LV_KEPT;
 	switch (act) {
-	case ACT_UP:
-		if (v->menu)
-			menu_driver(v->menu, REQ_UP_ITEM);
-		break;
-	case ACT_DOWN:
-		if (v->menu)
-			menu_driver(v->menu, REQ_DOWN_ITEM);
-		break;
-	case ACT_PGUP:
-		if (v->menu && menu_driver(v->menu, REQ_SCR_UPAGE) != E_OK)
-			menu_driver(v->menu, REQ_FIRST_ITEM);
-		break;
-	case ACT_PGDN:
-		if (v->menu && menu_driver(v->menu, REQ_SCR_DPAGE) != E_OK)
-			menu_driver(v->menu, REQ_LAST_ITEM);
-		break;
 	case ACT_FILTER:
 		edit_open(v);
 		break;
 	case ACT_ENTER:
-		if (v->menu && v->n_shown) {
-			int i = item_index(current_item(v->menu));
+		if (v->n_shown) {
+			int i = textmenu_current(&v->menu);
 			if (i >= 0 && (size_t)i < v->n_shown) {
 				*chosen = v->shown[i];
 				return LV_CHOSEN;

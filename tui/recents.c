@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <menu.h>
 #include "app.h"
 #include "keys.h"
 #include "lineedit.h"
+#include "textmenu.h"
 
 enum mode { MODE_LIST, MODE_FILTER, MODE_LABEL };
 
@@ -27,9 +27,7 @@ struct recents_view {
 
 	WINDOW *win, *sub;
 	PANEL *panel;
-	MENU *menu;
-	ITEM **items;
-	char **names;
+	struct textmenu menu;
 	struct lineedit *edit;
 };
 
@@ -79,74 +77,52 @@ static void collect(struct app *a)
 
 static void menu_destroy(struct recents_view *v)
 {
-	if (v->menu) {
-		v->cur = item_index(current_item(v->menu));
-		unpost_menu(v->menu);
-		free_menu(v->menu);
-		v->menu = NULL;
-	}
-	for (size_t i = 0; v->items && v->items[i]; i++)
-		free_item(v->items[i]);
-	free(v->items);
-	v->items = NULL;
-	for (size_t i = 0; v->names && v->names[i]; i++)
-		free(v->names[i]);
-	free(v->names);
-	v->names = NULL;
+	v->cur = textmenu_free(&v->menu, v->cur);
+}
+
+/* One display line for a recent target: kind, ID, label, when, the flag
+ * positions as digits ("1..4."), then the names as room allows. */
+static char *recent_line(const struct recent *r, int idw, int labw)
+{
+	char id[PARTICIPANT_ID_MAX * 4 + 1], lab[512], idf[256], labf[256], lv[128];
+	char when[24] = "never", ticks[FLAG_COUNT + 1];
+	text_escape(r->id, strlen(r->id), id, sizeof id);
+	text_escape(r->label ? r->label : "", r->label ? strlen(r->label) : 0, lab, sizeof lab);
+	text_fit(idf, sizeof idf, id, idw);
+	text_fit(labf, sizeof labf, lab, labw);
+	for (int f = 0; f < FLAG_COUNT; f++)
+		ticks[f] = r->has_level && (r->level & flag_table[f].bit) ? (char)('1' + f) : '.';
+	ticks[FLAG_COUNT] = '\0';
+	if (r->has_level)
+		level_format(r->level, lv, sizeof lv);
+	else
+		snprintf(lv, sizeof lv, "(no level recorded)");
+	struct tm tm;
+	if (r->when && localtime_r(&r->when, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	char line[1024];
+	snprintf(line, sizeof line, "%c %s %s %-16s %s %s", r->kind == TARGET_GROUP ? 'G' : 'P',
+		 idf, labf, when, ticks, lv);
+	return strdup(line);
 }
 
 static void menu_build(struct app *a)
 {
 	struct recents_view *v = a->recents;
-	if (!v->win || v->n == 0)
+	if (!v->win || !v->sub || v->n == 0)
 		return;
-	int h, w;
-	getmaxyx(v->sub, h, w);
-	v->items = calloc(v->n + 1, sizeof *v->items);
-	v->names = calloc(v->n + 1, sizeof *v->names);
-	if (!v->items || !v->names)
+	char **lines = calloc(v->n, sizeof *lines);
+	if (!lines)
 		return;
+	int w = getmaxx(v->sub);
 	int idw = w > 70 ? 20 : 16, labw = w > 70 ? 14 : 10;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct recent *r = v->rows[i];
-		char id[PARTICIPANT_ID_MAX * 4 + 1], lab[512], idf[256], labf[256], lv[128];
-		char when[24] = "never", ticks[FLAG_COUNT + 1];
-		text_escape(r->id, strlen(r->id), id, sizeof id);
-		text_escape(r->label ? r->label : "", r->label ? strlen(r->label) : 0, lab,
-			    sizeof lab);
-		text_fit(idf, sizeof idf, id, idw);
-		text_fit(labf, sizeof labf, lab, labw);
-		/* Flag positions as digits ("1..4."), then the names as room allows. */
-		for (int f = 0; f < FLAG_COUNT; f++)
-			ticks[f] = r->has_level && (r->level & flag_table[f].bit) ? (char)('1' + f) : '.';
-		ticks[FLAG_COUNT] = '\0';
-		if (r->has_level)
-			level_format(r->level, lv, sizeof lv);
-		else
-			snprintf(lv, sizeof lv, "(no level recorded)");
-		struct tm tm;
-		if (r->when && localtime_r(&r->when, &tm))
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		char line[1024];
-		snprintf(line, sizeof line, "%c %s %s %-16s %s %s",
-			 r->kind == TARGET_GROUP ? 'G' : 'P', idf, labf, when, ticks, lv);
-		v->names[i] = malloc((size_t)w * 4 + 1);
-		if (!v->names[i])
-			return;
-		text_fit(v->names[i], (size_t)w * 4 + 1, line, w - 2);
-		v->items[i] = new_item(v->names[i], "");
-	}
-	v->menu = new_menu(v->items);
-	if (!v->menu)
-		return;
-	menu_opts_off(v->menu, O_SHOWDESC);
-	set_menu_mark(v->menu, "> ");
-	set_menu_win(v->menu, v->win);
-	set_menu_sub(v->menu, v->sub);
-	set_menu_format(v->menu, h, 1);
-	post_menu(v->menu);
-	if (v->cur > 0 && v->cur < (int)v->n)
-		set_current_item(v->menu, v->items[v->cur]);
+	size_t n = 0;
+	while (n < v->n && (lines[n] = recent_line(v->rows[n], idw, labw)) != NULL)
+		n++;
+	textmenu_build(&v->menu, v->win, v->sub, (const char *const *)lines, n, v->cur);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
 }
 
 static void edit_open(struct app *a, enum mode mode)
@@ -268,18 +244,13 @@ static void draw(struct app *a)
 	draw_text(v->win, h - 1, 2,
 		  v->mode == MODE_LIST ? " Enter loads  d forgets  / filter  e label  Esc "
 				       : " Enter keeps  Esc cancels ", w - 4);
-	if (v->menu) {
-		/* Redraw the items (the window frame may have touched them). */
-		pos_menu_cursor(v->menu);
-		touchwin(v->sub);
-	}
+	/* Redraw the items (the window frame may have touched them). */
+	textmenu_refresh(&v->menu, v->sub);
 }
 
 static const struct recent *current(struct recents_view *v)
 {
-	if (!v->menu || v->n == 0)
-		return NULL;
-	int i = item_index(current_item(v->menu));
+	int i = textmenu_current(&v->menu);
 	return i >= 0 && (size_t)i < v->n ? v->rows[i] : NULL;
 }
 
@@ -346,23 +317,9 @@ static void key(struct app *a, bool fkey, wint_t ch)
 	v->msg[0] = '\0';
 	bool armed = v->forget_armed;
 	v->forget_armed = false;   /* any other key keeps the target */
+	if (textmenu_move(&v->menu, act))
+		return;
 	switch (act) {
-	case ACT_UP:
-		if (v->menu)
-			menu_driver(v->menu, REQ_UP_ITEM);
-		break;
-	case ACT_DOWN:
-		if (v->menu)
-			menu_driver(v->menu, REQ_DOWN_ITEM);
-		break;
-	case ACT_PGUP:
-		if (v->menu && menu_driver(v->menu, REQ_SCR_UPAGE) != E_OK)
-			menu_driver(v->menu, REQ_FIRST_ITEM);
-		break;
-	case ACT_PGDN:
-		if (v->menu && menu_driver(v->menu, REQ_SCR_DPAGE) != E_OK)
-			menu_driver(v->menu, REQ_LAST_ITEM);
-		break;
 	case ACT_ENTER:
 		if (r) {
 			enum target_kind kind = r->kind;
