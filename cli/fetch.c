@@ -11,9 +11,9 @@
 #include "safe_text.h"
 #include <time.h>
 #include <wchar.h>
+#include "interrupt.h"
 #include "run.h"
 
-static volatile sig_atomic_t interrupted;
 static struct fetch_last last;
 
 const struct fetch_last *fetch_last(void)
@@ -39,18 +39,12 @@ struct json_object *fetch_result_json(const struct target *t, const char *outcom
 	return obj;
 }
 
-static void on_interrupt(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 /* Sleeps ms, or less when Ctrl-C comes. */
 static void sleep_ms(double ms)
 {
 	long whole = (long)ms;
 	struct timespec ts = { .tv_sec = whole / 1000, .tv_nsec = (whole % 1000) * 1000000L };
-	while (!interrupted && nanosleep(&ts, &ts) != 0)
+	while (!interrupt_count() && nanosleep(&ts, &ts) != 0)
 		;
 }
 
@@ -60,7 +54,7 @@ static struct result *wait_one(struct engine *e, long id)
 {
 	struct pollfd fds[64];
 	for (;;) {
-		if (interrupted)
+		if (interrupt_count())
 			engine_cancel(e, id);
 		struct result *r = engine_take_done(e, NULL);
 		if (r)
@@ -97,14 +91,8 @@ static double retry_wait_ms(const struct result *r, int tries)
 struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start_fn start,
 			 const void *arg, bool retry, char *err, size_t errlen)
 {
-	/* As set does: no SA_RESTART, so poll() wakes up to see the flag. */
-	struct sigaction sa, old_int, old_term;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_interrupt;
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	struct interrupt_saved saved;
+	interrupt_catch(&saved);
 	struct result *r = NULL;
 	memset(&last, 0, sizeof last);
 	for (int tries = 1;; tries++) {
@@ -119,19 +107,18 @@ struct result *fetch_run(struct engine *e, const struct cli_opts *o, fetch_start
 		last.tries = tries;
 		last.elapsed_ms += r->elapsed_ms;
 		last.status = r->status;
-		if (!retry || tries >= RUN_MAX_TRIES || interrupted)
+		if (!retry || tries >= RUN_MAX_TRIES || interrupt_count())
 			break;
 		double wait = retry_wait_ms(r, tries);
 		if (wait < 0 || wait > (double)o->retry_cap_s * 1000.0)
 			break;
 		sleep_ms(wait);
-		if (interrupted)
+		if (interrupt_count())
 			break; /* the last answer stands; nothing more is sent */
 		result_free(r);
 		r = NULL;
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	interrupt_release(&saved);
 	return r;
 }
 
@@ -139,7 +126,7 @@ int fetch_exit_code(const struct result *r)
 {
 	/* Cancelled in flight, or Ctrl-C during the wait before a retry. */
 	if (r->fail == FAIL_CANCELLED ||
-	    (interrupted && !(r->fail == FAIL_NONE && r->status >= 200 && r->status < 300)))
+	    (interrupt_count() && !(r->fail == FAIL_NONE && r->status >= 200 && r->status < 300)))
 		return EXIT_INTERRUPTED;
 	if (r->fail != FAIL_NONE)
 		return EXIT_NO_ANSWER;

@@ -9,17 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "api.h"
+#include "interrupt.h"
 
 #define POLL_MAX 128
-
-static volatile sig_atomic_t interrupts;
-
-static void on_interrupt(int sig)
-{
-	(void)sig;
-	if (interrupts < 2)
-		interrupts++;
-}
 
 void job_target(const struct job *j, struct target *t)
 {
@@ -212,7 +204,7 @@ static void retry_or_fail(struct runner *rn, struct job *j, const struct result 
 			  bool gate_all)
 {
 	char why[128];
-	if (j->tries >= RUN_MAX_TRIES || interrupts || rn->st->stopped) {
+	if (j->tries >= RUN_MAX_TRIES || interrupt_count() || rn->st->stopped) {
 		snprintf(why, sizeof why, "gave up after %d %s", j->tries,
 			 j->tries == 1 ? "try" : "tries");
 		finish(rn, j, JOB_FAILED, r, j->tries >= RUN_MAX_TRIES ? why : NULL);
@@ -308,8 +300,8 @@ static void loop(struct runner *rn)
 	struct pollfd fds[POLL_MAX];
 	bool cancelled = false;
 	for (;;) {
-		bool may_start = !interrupts && !rn->st->stopped;
-		if (interrupts >= 2 && !cancelled) {
+		bool may_start = !interrupt_count() && !rn->st->stopped;
+		if (interrupt_count() >= 2 && !cancelled) {
 			for (size_t k = 0; k < rn->n_inflight; k++)
 				engine_cancel(rn->e, rn->jobs[rn->inflight[k]].req_id);
 			cancelled = true;
@@ -414,19 +406,13 @@ void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
 		return;
 	}
 
-	/* No SA_RESTART: poll() must wake up so the loop sees the flag. */
-	struct sigaction sa, old_int, old_term;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_interrupt;
-	sigemptyset(&sa.sa_mask);
-	interrupts = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	struct interrupt_saved saved;
+	interrupt_catch(&saved);
 
 	double t0 = run_now_ms();
 	loop(&rn);
 	st->elapsed_ms = run_now_ms() - t0;
-	st->interrupted = interrupts > 0;
+	st->interrupted = interrupt_count() > 0;
 
 	if (progress)
 		progress_clear();
@@ -435,7 +421,6 @@ void run_jobs(struct engine *e, struct session *s, const struct cli_opts *o,
 		if (jobs[i].outcome == JOB_PENDING)
 			finish(&rn, &jobs[i], JOB_NOT_SENT, NULL, why);
 
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	interrupt_release(&saved);
 	runner_free(&rn);
 }
