@@ -17,6 +17,7 @@
 #include "api.h"
 #include "engine.h"
 #include "history.h"
+#include "url.h"
 #include "xdg.h"
 
 #define HISTORY_SUBPATH "okaya-privacy/history.jsonl"
@@ -52,21 +53,16 @@ static char *url_without_userinfo(const char *url)
 {
 	if (!url)
 		return NULL;
-	const char *host = strstr(url, "://");
-	host = host ? host + 3 : url;
-	size_t auth = strcspn(host, "/?#");
-	const char *at = NULL;
-	for (const char *p = host; p < host + auth; p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
+	size_t n;
+	const char *user = url_userinfo(url, &n);
+	if (!user)
 		return strdup(url);
-	size_t head = (size_t)(host - url);
 	char *out = malloc(strlen(url) + 1);
 	if (!out)
 		return NULL;
+	size_t head = (size_t)(user - url);
 	memcpy(out, url, head);
-	strcpy(out + head, at + 1);
+	strcpy(out + head, user + n + 1);   /* past the '@' */
 	return out;
 }
 

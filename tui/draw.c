@@ -4,6 +4,7 @@
 #include <wchar.h>
 #include "app.h"
 #include "escape.h"
+#include "url.h"
 
 int draw_text(WINDOW *w, int y, int x, const char *s, int width)
 {
@@ -193,18 +194,13 @@ void url_for_display(const char *url, char *out, size_t outlen)
 {
 	if (!outlen)
 		return;
-	const char *host = strstr(url, "://");
-	host = host ? host + 3 : url;
-	size_t auth = strcspn(host, "/?#");
-	const char *at = NULL;
-	for (const char *p = host; p < host + auth; p++)
-		if (*p == '@')
-			at = p;
-	const char *colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	size_t n = 0;
+	const char *user = url_userinfo(url, &n);
+	const char *colon = user ? memchr(user, ':', n) : NULL;
 	if (!colon) {
 		snprintf(out, outlen, "%s", url);
 		return;
 	}
 	/* Keep the user name (it says which account); never the password. */
-	snprintf(out, outlen, "%.*s:***%s", (int)(colon - url), url, at);
+	snprintf(out, outlen, "%.*s:***%s", (int)(colon - url), url, user + n);
 }
