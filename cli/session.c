@@ -5,69 +5,24 @@
  * Every answered request goes to the audit history (history.h). */
 #include "cli.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "history.h"
 #include "secret.h"
 
-#define KEY_FILE_MAX 4096
-
-/* Reads a small regular file whole into buf (NUL-terminated). 0 or -1
- * with errno (EISDIR, ENODEV for a FIFO, socket or device). */
-static int read_small_file(const char *path, char *buf, size_t len, struct stat *st)
-{
-	/* O_NONBLOCK: opening a FIFO with no writer must not hang us. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		int e = S_ISDIR(st->st_mode) ? EISDIR : ENODEV;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -1;
-	}
-	size_t n = fread(buf, 1, len - 1, f);
-	int bad = ferror(f) || !feof(f);
-	fclose(f);
-	if (bad) {
-		errno = EFBIG;
-		return -1;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 static int apply_key_file(struct session *s, const char *path)
 {
-	char raw[KEY_FILE_MAX + 1];
-	struct stat st;
-	if (read_small_file(path, raw, sizeof raw, &st) != 0) {
-		cli_error("cannot read the key file %s: %s", path,
-			  errno == EFBIG ? "larger than a key can be" :
-			  errno == EISDIR ? "it is a directory" :
-			  errno == ENODEV ? "not a regular file" : strerror(errno));
+	char err[512];
+	bool loose;
+	if (api_key_read_file(path, s->api_key, sizeof s->api_key, &loose, err, sizeof err) != 0) {
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
-	if (st.st_mode & (S_IRGRP | S_IROTH))
+	if (loose)
 		cli_error("warning: the key file %s is readable by other "
 			"users; fix it with: chmod 600 %s", path, path);
-	char err[256];
-	int rc = api_key_clean(raw, s->api_key, sizeof s->api_key, err, sizeof err);
-	explicit_bzero(raw, sizeof raw);
-	if (rc != 0) {
-		cli_error("the key file %s: %s", path, err);
-		return EXIT_USAGE;
-	}
 	return 0;
 }
 

@@ -1,8 +1,12 @@
 /* secret: cleaning and masking API keys. Messages never quote the key. */
 #include "secret.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int is_space(unsigned char c)
 {
@@ -69,4 +73,72 @@ void api_key_mask(const char *key, char *out, size_t outlen)
 	for (size_t i = 0; i < shown && o + 1 < outlen; i++)
 		out[o++] = key[n - shown + i];
 	out[o] = '\0';
+}
+
+#define KEY_FILE_MAX 4096
+
+/* Reads a small regular file whole into buf (NUL-terminated). 0 or -1
+ * with errno (EISDIR; ENODEV for a FIFO, socket or device; EFBIG). */
+static int read_small_file(const char *path, char *buf, size_t len, struct stat *st)
+{
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang us. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		int e = S_ISDIR(st->st_mode) ? EISDIR : ENODEV;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	size_t n = 0;
+	for (;;) {
+		ssize_t k = read(fd, buf + n, len - 1 - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			int e = errno;
+			close(fd);
+			if (k < 0) {
+				errno = e;
+				return -1;
+			}
+			break;
+		}
+		n += (size_t)k;
+		if (n == len - 1) {   /* full: more would be too big for a key */
+			char extra;
+			ssize_t more = read(fd, &extra, 1);
+			close(fd);
+			if (more != 0) {
+				errno = EFBIG;
+				return -1;
+			}
+			break;
+		}
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+int api_key_read_file(const char *path, char *out, size_t outlen, bool *others_can_read,
+		      char *err, size_t errlen)
+{
+	char raw[KEY_FILE_MAX + 1];
+	struct stat st;
+	*others_can_read = false;
+	if (read_small_file(path, raw, sizeof raw, &st) != 0) {
+		snprintf(err, errlen, "cannot read the key file %s: %s", path,
+			 errno == EFBIG ? "larger than a key can be" :
+			 errno == EISDIR ? "it is a directory" :
+			 errno == ENODEV ? "not a regular file" : strerror(errno));
+		return -1;
+	}
+	*others_can_read = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+	char why[200];
+	int rc = api_key_clean(raw, out, outlen, why, sizeof why);
+	explicit_bzero(raw, sizeof raw);
+	if (rc != 0)
+		snprintf(err, errlen, "the key file %s: %s", path, why);
+	return rc;
 }

@@ -1,4 +1,6 @@
 /* Unit tests for core/target and core/secret: IDs, paths, keys. */
+#include <sys/stat.h>
+
 #include "secret.h"
 #include "target.h"
 #include "testutil.h"
@@ -111,6 +113,41 @@ START_TEST(keys_cleaned_and_refused)
 }
 END_TEST
 
+START_TEST(key_files)
+{
+	char dir[] = "/tmp/okaya-keyfile-XXXXXX", path[128], key[API_KEY_MAX + 1];
+	bool loose;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/k", dir);
+	FILE *f = fopen(path, "w");
+	fputs("  file-key-0123456789\n", f);
+	fclose(f);
+	chmod(path, 0644);
+	ck_assert_int_eq(api_key_read_file(path, key, sizeof key, &loose, err, sizeof err), 0);
+	ck_assert_str_eq(key, "file-key-0123456789");
+	ck_assert(loose);
+	chmod(path, 0600);
+	ck_assert_int_eq(api_key_read_file(path, key, sizeof key, &loose, err, sizeof err), 0);
+	ck_assert(!loose);
+	/* A directory, a FIFO with no writer (must not block), a missing file. */
+	ck_assert_int_eq(api_key_read_file(dir, key, sizeof key, &loose, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "directory"));
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(api_key_read_file(path, key, sizeof key, &loose, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	unlink(path);
+	snprintf(path, sizeof path, "%s/two-lines", dir);
+	f = fopen(path, "w");
+	fputs("secret-part-one\nsecret-part-two\n", f);
+	fclose(f);
+	ck_assert_int_eq(api_key_read_file(path, key, sizeof key, &loose, err, sizeof err), -1);
+	ck_assert_ptr_null(strstr(err, "secret-part"));
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(keys_masked)
 {
 	char m[32];
@@ -139,6 +176,7 @@ int main(void)
 	tcase_add_test(tc, kinds);
 	tcase_add_test(tc, keys_cleaned_and_refused);
 	tcase_add_test(tc, keys_masked);
+	tcase_add_test(tc, key_files);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -20,22 +20,17 @@ static void usage(FILE *to)
  * already treats that as "for this run, never written back". */
 static int key_from_file(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "okaya-privacy: cannot read the key file %s\n", path);
+	char key[API_KEY_MAX + 1], err[512];
+	bool loose;
+	if (api_key_read_file(path, key, sizeof key, &loose, err, sizeof err) != 0) {
+		fprintf(stderr, "okaya-privacy: %s\n", err);
 		return -1;
 	}
-	char raw[API_KEY_MAX + 8] = "", key[API_KEY_MAX + 1], err[200];
-	if (!fgets(raw, sizeof raw, f))
-		raw[0] = '\0';
-	fclose(f);
-	int rc = api_key_clean(raw, key, sizeof key, err, sizeof err);
-	memset(raw, 0, sizeof raw);
-	if (rc == 0)
-		rc = setenv("OKAYA_API_KEY", key, 1);
-	else
-		fprintf(stderr, "okaya-privacy: key file %s: %s\n", path, err);
-	memset(key, 0, sizeof key);
+	if (loose)
+		fprintf(stderr, "okaya-privacy: warning: the key file %s is readable by other "
+			"users; fix it with: chmod 600 %s\n", path, path);
+	int rc = setenv("OKAYA_API_KEY", key, 1);
+	explicit_bzero(key, sizeof key);
 	return rc;
 }
 
