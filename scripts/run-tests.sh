@@ -30,7 +30,8 @@ run_one() {  # name, command...
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$f" -gt 0 ]; then
     printf '  FAIL  %-28s %3d passed, %d failed\n' "$name" "$p" "$f"
-    sed 's/^/        | /' "$log" | tail -n 60
+    # What failed, not the passing lines around it: CI keeps only part of the output.
+    grep -v '^ok ' "$log" | head -n 80 | sed 's/^/        | /'
     broken="$broken $name"
   else
     printf '  ok    %-28s %3d passed\n' "$name" "$p"
