@@ -99,6 +99,13 @@ static void add_str(json_object *o, const char *key, const char *s)
 	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
 }
 
+void reqlog_arrived(struct reqlog *rl)
+{
+	pthread_mutex_lock(&rl->mu);
+	rl->arrived++;
+	pthread_mutex_unlock(&rl->mu);
+}
+
 json_object *reqlog_json(struct reqlog *rl)
 {
 	json_object *arr = json_object_new_array(), *root = json_object_new_object();
@@ -119,6 +126,7 @@ json_object *reqlog_json(struct reqlog *rl)
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "total", json_object_new_int64((int64_t)rl->total));
+	json_object_object_add(root, "arrived", json_object_new_int64((int64_t)rl->arrived));
 	pthread_mutex_unlock(&rl->mu);
 	json_object_object_add(root, "requests", arr);
 	return root;

@@ -42,6 +42,7 @@ struct reqlog {
 	struct reqlog_entry ring[REQLOG_KEEP];
 	size_t head, len;
 	uint64_t total;            /* requests recorded since start */
+	uint64_t arrived;          /* API requests read whole, answered or not yet */
 };
 
 void reqlog_init(struct reqlog *rl, FILE *out);
@@ -50,7 +51,11 @@ void reqlog_destroy(struct reqlog *rl);
 /* Prints the log line and, when info->keep, keeps the request. */
 void reqlog_record(struct reqlog *rl, const struct reqlog_info *info);
 
-/* {"total": N, "requests": [oldest ... newest]}; the caller owns it. */
+/* Counts an API request as soon as it is read, before any --delay-ms: tests
+ * wait on it to know a request is in flight. */
+void reqlog_arrived(struct reqlog *rl);
+
+/* {"total": N, "arrived": N, "requests": [oldest ... newest]}; the caller owns it. */
 json_object *reqlog_json(struct reqlog *rl);
 uint64_t reqlog_total(struct reqlog *rl);
 

@@ -173,6 +173,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return ret;
 	}
 
+	reqlog_arrived(sv->log);
 	enum fault fault = faults_decide(sv->faults);
 	faults_delay(sv->faults);
 	if (fault != FAULT_NONE) {

@@ -37,6 +37,28 @@ t_contains() {
 t_lacks() {
   case "$3" in *"$2"*) t_fail "$1" "[$2] unexpectedly in: $(printf '%s' "$3" | head -c 600)";; *) t_ok "$1" ;; esac
 }
+# t_until NAME EXPECTED COMMAND...: passes once the command prints EXPECTED,
+# polling for up to 10 s: for effects that land a moment after a key press
+# (a request in flight, a line being written), where a fixed sleep is a race.
+t_until() {
+  local n=$1 want=$2 got; shift 2
+  local deadline=$(( $(date +%s%N) / 1000000 + 10000 ))
+  while got=$("$@"); [ "$got" != "$want" ] && [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do
+    sleep 0.05
+  done
+  t_eq "$n" "$want" "$got"
+}
+# How many API requests the sandbox has read, answered or still delayed.
+sandbox_arrived() { curl -s "$SANDBOX_URL/_sandbox/requests" | grep -aoE '"arrived":[0-9]+' | cut -d: -f2; }
+# wait_arrived N: until the sandbox has read N requests (10 s at most), so a
+# test knows they are in flight before it interrupts them.
+wait_arrived() {
+  local i n
+  for i in $(seq 1 200); do
+    n=$(sandbox_arrived); [ "${n:-0}" -ge "$1" ] && return 0; sleep 0.05
+  done
+  return 1
+}
 t_done() { echo "$T_PASS passed, $T_FAIL failed"; [ "$T_FAIL" -eq 0 ]; }
 
 # sandbox_start [ARGS...]: starts okaya-sandbox on a free port; sets

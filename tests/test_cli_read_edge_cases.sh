@@ -120,11 +120,12 @@ SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 sandbox_start --delay-ms 4000 || t_fail "slow sandbox starts"
 rm -f "$OKAYA_HISTORY"
 for cmd in "groups" "get group 1710748366424" "get participant ok_demo" "notify group 1710748366424"; do
+  base=$(sandbox_arrived)
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
   "$APP" --base-url "$SANDBOX_URL" $cmd >"$T_TMP/out" 2>"$T_TMP/err" &
   pid=$!
-  sleep 0.5
+  wait_arrived $((base + 1))
   kill -INT "$pid"
   wait "$pid"
   RC=$?
@@ -141,7 +142,7 @@ SANDBOX_URL=$MAIN_URL SANDBOX_LOG=$MAIN_LOG
 sandbox_start --html || t_fail "html sandbox starts"
 "$APP" --base-url "$SANDBOX_URL" --max-wait 60 groups >"$T_TMP/out" 2>"$T_TMP/err" &
 pid=$!
-sleep 0.3
+wait_arrived 1; sleep 0.3
 kill -INT "$pid"
 wait "$pid"
 t_eq "Ctrl-C while waiting to retry groups exits 130" 130 "$?"

@@ -169,8 +169,11 @@ keys Enter
 t_screen "sending" "Sending to group" 
 keys Escape
 t_screen "cancelled" "ancel" 
-sleep 0.3
-line=$(grep 'cancelled: may or may not have been applied' "$TUI_HISTORY" | tail -n 1)
+# The history line is written as the cancel lands: poll for it, never a fixed sleep.
+for i in $(seq 1 200); do
+  line=$(grep 'cancelled: may or may not have been applied' "$TUI_HISTORY" | tail -n 1)
+  [ -n "$line" ] && break; sleep 0.05
+done
 t_contains "cancel recorded" '"id":"1710748366424"' "$line"
 t_contains "with status 0" '"status":0' "$line"
 t_contains "as a set" '"action":"set"' "$line"
