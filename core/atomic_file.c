@@ -56,7 +56,7 @@ static int sync_dir(const char *dir)
 }
 
 int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode,
-		      char *err, size_t errlen)
+		      bool durable, char *err, size_t errlen)
 {
 	char *dir = dir_of(path);
 	size_t tlen = strlen(path) + sizeof ".tmp-XXXXXX";
@@ -101,7 +101,7 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
 		return -1;
 	}
 	int rc = 0;
-	if (sync_dir(dir) != 0) {
+	if (durable && sync_dir(dir) != 0) {
 		snprintf(err, errlen, "cannot sync %s: %s", dir, strerror(errno));
 		rc = -1;
 	}

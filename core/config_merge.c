@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool config_settings_changed(const struct config *c)
+{
+	const struct config_priv *p = config_priv(c);
+	return p->key_set || p->base_url_set || c->timeout_s != p->loaded_timeout_s ||
+	       c->connect_timeout_s != p->loaded_connect_timeout_s ||
+	       c->review != p->loaded_review || c->recent_max != p->loaded_recent_max;
+}
+
 /* Replays c's journal and changed settings onto f. */
 static int replay(const struct config *c, struct config *f, char *err, size_t errlen)
 {

@@ -50,6 +50,10 @@ static inline struct config_priv *config_priv(const struct config *c)
 	return (struct config_priv *)c->priv;
 }
 
+/* Whether this run changed a setting (key, URL, timeouts...), not only the
+ * recent lists: such a save must survive a power cut, a recent list need not. */
+bool config_settings_changed(const struct config *c);
+
 /* Names of the two recent lists in the file, by kind. */
 #define RECENT_GROUPS_NAME       "recent_groups"
 #define RECENT_PARTICIPANTS_NAME "recent_participants"

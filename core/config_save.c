@@ -293,6 +293,9 @@ int config_save(struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot save %s: %s", c->path, msg);
 		goto out;
 	}
+	/* A new file or a changed setting is worth a directory fsync; a set that
+	 * only moved an ID up the recent list is not (it runs on every set). */
+	bool durable = !c->exists || config_settings_changed(c);
 	if ((lock = lock_dir(dir)) < 0) {
 		snprintf(err, errlen, "cannot save %s: cannot lock %s: %s", c->path, dir,
 			 strerror(errno));
@@ -304,7 +307,7 @@ int config_save(struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot save %s: out of memory", c->path);
 		goto out;
 	}
-	if (atomic_file_write(target, buf, len, 0600, msg, sizeof msg) != 0) {
+	if (atomic_file_write(target, buf, len, 0600, durable, msg, sizeof msg) != 0) {
 		snprintf(err, errlen, "cannot save %s: %s", c->path, msg);
 		goto out;
 	}

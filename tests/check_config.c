@@ -338,6 +338,26 @@ START_TEST(many_touches_keep_journal_small)
 }
 END_TEST
 
+/* Only a changed setting asks for a directory fsync on save: the recent
+ * lists change on every set and need not survive a power cut. */
+START_TEST(settings_changed_not_by_recents)
+{
+	struct config *c = load_ok();
+	ck_assert(!config_settings_changed(c));
+	ck_assert_int_eq(config_recent_touch(c, TARGET_GROUP, "123456", FLAG_MHCI, 10), 0);
+	ck_assert(!config_settings_changed(c));
+	c->timeout_s += 1;
+	ck_assert(config_settings_changed(c));
+	c->timeout_s -= 1;
+	ck_assert(!config_settings_changed(c));
+	ck_assert_int_eq(config_set_api_key(c, "new-key-1234", err, sizeof err), 0);
+	ck_assert(config_settings_changed(c));
+	ck_assert_msg(config_save(c, err, sizeof err) == 0, "%s", err);
+	ck_assert(!config_settings_changed(c));   /* saved: nothing pending */
+	config_free(c);
+}
+END_TEST
+
 START_TEST(recent_touch_dedupe_cap_forget_label)
 {
 	struct config *c = load_ok();
@@ -898,6 +918,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, key_with_cr_refused_without_showing_it);
 	tcase_add_test(tc, example_config_loads);
 	tcase_add_test(tc, symlinked_config_stays_a_link);
+	tcase_add_test(tc, settings_changed_not_by_recents);
 	tcase_add_test(tc, concurrent_saves_keep_every_entry);
 	tcase_add_test(tc, edits_made_meanwhile_survive);
 	tcase_add_test(tc, malformed_meanwhile_not_overwritten);
