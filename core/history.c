@@ -316,28 +316,23 @@ int history_append(const char *path, const struct history_entry *e,
 	line[jlen + 1] = '\n';
 	json_object_put(o);
 
-	if (make_parents(path, err, errlen) != 0) {
-		free(line);
-		return -1;
+	/* Read access only for peeking at the last byte. The directories are
+	 * made only when missing: a batch appends thousands of lines. */
+	const int how = O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC;
+	int fd = open(path, how, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		if (make_parents(path, err, errlen) != 0) {
+			free(line);
+			return -1;
+		}
+		fd = open(path, how, 0600);
 	}
-	/* Read access only for peeking at the last byte. */
-	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		set_err(err, errlen, "cannot open history %s: %s", path, strerror(errno));
 		free(line);
 		return -1;
 	}
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		set_err(err, errlen, "cannot stat history %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	/* open()'s mode is cut by the umask and an old file may be wider. */
-	if (S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0) {
-		set_err(err, errlen, "cannot make history %s private: %s", path,
-			strerror(errno));
-		goto fail;
-	}
 	/* A crash mid-write can leave a last line without its newline; start on
 	 * a fresh line so ours stays readable. Writers take turns (flock): read
 	 * while another write was landing, the size pointed into the middle of
@@ -352,6 +347,12 @@ int history_append(const char *path, const struct history_entry *e,
 	}
 	if (fstat(fd, &st) != 0) {
 		set_err(err, errlen, "cannot stat history %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* open()'s mode is cut by the umask and an old file may be wider. */
+	if (S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0) {
+		set_err(err, errlen, "cannot make history %s private: %s", path,
+			strerror(errno));
 		goto fail;
 	}
 	const char *start = line + 1;
