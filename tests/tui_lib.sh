@@ -55,9 +55,10 @@ keys() { TM send-keys -t "$TUI_S" "$@"; }
 # type_text TEXT: literal text, never read as key names.
 type_text() { TM send-keys -t "$TUI_S" -l "$1"; }
 
-# wait_for TEXT [SECONDS]: polls the screen until TEXT shows.
+# wait_for TEXT [SECONDS]: polls the screen until TEXT shows (10 s unless told:
+# a loaded CI machine can be slow, and a passing wait costs nothing).
 wait_for() {
-  local deadline=$(( $(date +%s%N) / 1000000 + ${2:-5} * 1000 ))
+  local deadline=$(( $(date +%s%N) / 1000000 + ${2:-10} * 1000 ))
   while [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do
     case "$(screen)" in *"$1"*) return 0 ;; esac
     sleep 0.03
@@ -66,7 +67,7 @@ wait_for() {
 }
 # wait_gone TEXT [SECONDS]
 wait_gone() {
-  local deadline=$(( $(date +%s%N) / 1000000 + ${2:-5} * 1000 ))
+  local deadline=$(( $(date +%s%N) / 1000000 + ${2:-10} * 1000 ))
   while [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do
     case "$(screen)" in *"$1"*) ;; *) return 0 ;; esac
     sleep 0.03
@@ -76,7 +77,7 @@ wait_gone() {
 # wait_exit [SECONDS]: until the wrapper wrote the exit code.
 wait_exit() {
   local i
-  for i in $(seq 1 $(( ${1:-5} * 20 ))); do
+  for i in $(seq 1 $(( ${1:-10} * 20 ))); do
     [ -s "$TUI_DIR/stty.after" ] && return 0
     sleep 0.05
   done
@@ -84,7 +85,7 @@ wait_exit() {
 }
 # t_screen NAME TEXT [SECONDS]: a check that waits for TEXT.
 t_screen() {
-  if wait_for "$2" "${3:-5}"; then t_ok "$1"; else t_fail "$1" "[$2] not on screen:
+  if wait_for "$2" "${3:-10}"; then t_ok "$1"; else t_fail "$1" "[$2] not on screen:
 $(screen)"; fi
 }
 resize() { TM resize-window -t "$TUI_S" -x "$1" -y "$2"; }
