@@ -1,7 +1,8 @@
 #!/bin/bash
 # make bench: okaya-privacy against its peers, side by side in one run, on
 # one okaya-sandbox (loopback). Prints a table of medians and ratios.
-#   bench/run.sh BUILD        (BENCH_N=10000 BENCH_LOOP=500 BENCH_RUNS=... to change)
+#   bench/run.sh BUILD   (BENCH_N=10000 BENCH_LOOP=500 BENCH_ROUNDS=5 BENCH_RUNS_SET=40
+#                         BENCH_RUNS_BATCH=1 to change)
 set -eu
 [ -n "${BENCH_DEBUG:-}" ] && set -x
 BUILD=$(cd "${1:-build}" && pwd)
@@ -9,8 +10,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 APP=$BUILD/okaya-privacy
 N=${BENCH_N:-10000}          # batch size
 LOOP=${BENCH_LOOP:-500}      # sample of the shell loop, scaled up to N
-RUNS_SET=${BENCH_RUNS_SET:-30}
-RUNS_BATCH=${BENCH_RUNS_BATCH:-5}
+RUNS_SET=${BENCH_RUNS_SET:-40}      # runs of each side per round
+RUNS_BATCH=${BENCH_RUNS_BATCH:-1}
+ROUNDS=${BENCH_ROUNDS:-5}           # rounds, the two sides' order swapped each time
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (make deps)" >&2; exit 1; }
 
 TMP=$(mktemp -d)
@@ -84,16 +86,26 @@ peak_rss_kb() {
 }
 
 echo "okaya-privacy bench: sandbox $URL, $(nproc) CPUs, $(curl --version | head -n 1 | cut -d' ' -f1-2)" >&2
-echo "(1/4) one set vs one curl POST, $RUNS_SET runs each" >&2
-hyperfine -N --warmup 3 --runs "$RUNS_SET" --export-json "$TMP/one.json" \
-  "$APP --base-url $URL set group 123456 mhci,transcript" "$CURL_ONE" >/dev/null 2>&1 ||
-  hyperfine --warmup 3 --runs "$RUNS_SET" --export-json "$TMP/one.json" \
-  "$APP --base-url $URL set group 123456 mhci,transcript" "$CURL_ONE" >/dev/null
+# rounds NAME RUNS WARMUP OURS PEER: ROUNDS hyperfine runs of both sides,
+# NAME.R.json each, ours first in odd rounds and second in even ones. A
+# shared machine drifts: the ratio is taken within each round, side by side.
+rounds() {
+  local name=$1 runs=$2 warm=$3 ours=$4 peer=$5 r a b
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ $((r % 2)) -eq 1 ]; then a=$ours b=$peer; else a=$peer b=$ours; fi
+    hyperfine -N --warmup "$warm" --runs "$runs" --export-json "$TMP/$name.$r.json" \
+      "$a" "$b" >/dev/null 2>&1 ||
+      hyperfine --warmup "$warm" --runs "$runs" --export-json "$TMP/$name.$r.json" \
+      "$a" "$b" >/dev/null
+  done
+}
 
-echo "(2/4) batch of $N, 8 in flight, vs curl --parallel, $RUNS_BATCH runs each" >&2
-hyperfine -N --warmup 1 --runs "$RUNS_BATCH" --export-json "$TMP/batch.json" \
-  "$APP --base-url $URL --jobs 8 batch $TMP/batch.txt" \
-  "curl -sS --parallel --parallel-max 8 -K $TMP/curl.cfg" >/dev/null 2>&1
+echo "(1/4) one set vs one curl POST, $ROUNDS rounds of $RUNS_SET runs each" >&2
+rounds one "$RUNS_SET" 3 "$APP --base-url $URL set group 123456 mhci,transcript" "$CURL_ONE"
+
+echo "(2/4) batch of $N, 8 in flight, vs curl --parallel, $ROUNDS rounds of $RUNS_BATCH" >&2
+rounds batch "$RUNS_BATCH" 1 "$APP --base-url $URL --jobs 8 batch $TMP/batch.txt" \
+  "curl -sS --parallel --parallel-max 8 -K $TMP/curl.cfg"
 
 echo "(3/4) a shell loop of $LOOP curl processes (scaled to $N)" >&2
 cat >"$TMP/loop.sh" <<L
@@ -105,18 +117,28 @@ echo "(4/4) peak memory of the batch" >&2
 rss_ours=$(peak_rss_kb "$APP" --base-url "$URL" --jobs 8 batch "$TMP/batch.txt")
 rss_curl=$(peak_rss_kb curl -sS --parallel --parallel-max 8 -K "$TMP/curl.cfg")
 
-python3 - "$TMP" "$N" "$LOOP" "$rss_ours" "$rss_curl" <<'PY'
-import json, sys
-tmp, n, loop, rss_ours, rss_curl = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+python3 - "$TMP" "$N" "$LOOP" "$rss_ours" "$rss_curl" "$ROUNDS" <<'PY'
+import json, statistics, sys
+tmp, n, loop, rss_ours, rss_curl, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 med = lambda f, i: json.load(open(f"{tmp}/{f}.json"))["results"][i]["median"]
-set_ours, set_curl = med("one", 0), med("one", 1)
-b_ours, b_curl = med("batch", 0), med("batch", 1)
+
+def paired(name):
+    # (our median, peer median, median of the per-round ratios, lowest, highest ratio)
+    ours, peer, ratios = [], [], []
+    for r in range(1, rounds + 1):
+        o, p = (0, 1) if r % 2 == 1 else (1, 0)
+        ours.append(med(f"{name}.{r}", o)); peer.append(med(f"{name}.{r}", p))
+        ratios.append(ours[-1] / peer[-1])
+    return statistics.median(ours), statistics.median(peer), statistics.median(ratios), min(ratios), max(ratios)
+
+set_ours, set_curl, set_ratio, set_lo, set_hi = paired("one")
+b_ours, b_curl, b_ratio, b_lo, b_hi = paired("batch")
 loop_scaled = med("loop", 0) * n / loop
 rows = [
     ("one set vs one curl POST (process)", f"{set_ours*1e3:.2f} ms", f"{set_curl*1e3:.2f} ms",
-     set_ours / set_curl, "<= 1.2", set_ours / set_curl <= 1.2),
+     set_ratio, "<= 1.2", set_ratio <= 1.2),
     (f"batch {n}, --jobs 8 vs curl --parallel 8", f"{b_ours:.2f} s", f"{b_curl:.2f} s",
-     b_ours / b_curl, "<= 1.0", b_ours / b_curl <= 1.0),
+     b_ratio, "<= 1.0", b_ratio <= 1.0),
     (f"batch {n} vs shell loop of curl*", f"{b_ours:.2f} s", f"{loop_scaled:.1f} s",
      loop_scaled / b_ours, ">= 20x faster", loop_scaled / b_ours >= 20),
     (f"peak RSS, batch {n}", f"{rss_ours/1024:.1f} MB", f"{rss_curl/1024:.1f} MB",
@@ -125,7 +147,9 @@ rows = [
 print(f"{'benchmark':42} {'okaya-privacy':>13} {'peer':>10} {'ratio':>7}  target")
 for name, ours, peer, ratio, target, ok in rows:
     print(f"{name:42} {ours:>13} {peer:>10} {ratio:7.2f}  {target} {'ok' if ok else 'MISSED'}")
-print(f"medians of hyperfine runs; * loop of {loop} curl processes, time scaled x{n/loop:g};"
+print(f"ratios: median over {rounds} rounds, each side by side (set {set_lo:.2f}-{set_hi:.2f},"
+      f" batch {b_lo:.2f}-{b_hi:.2f}); times: medians")
+print(f"* loop of {loop} curl processes, time scaled x{n/loop:g};"
       f" ratio for the loop = loop time / batch time")
 PY
 
