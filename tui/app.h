@@ -260,6 +260,9 @@ void overlay_close(struct app *a);
 
 /* Overlay sizes: a centered window of at most h x w inside the screen. */
 WINDOW *overlay_window(struct app *a, int h, int w, PANEL **panel);
+/* Its undoing: deletes the panel, then the window, and sets both to NULL.
+ * Either may already be NULL. */
+void overlay_window_free(WINDOW **win, PANEL **panel);
 
 /* ---- tui/app.c ---- */
 void app_layout(struct app *a);   /* destroy + build everything for the size */

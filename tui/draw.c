@@ -162,6 +162,16 @@ WINDOW *overlay_window(struct app *a, int h, int w, PANEL **panel)
 	return win;
 }
 
+void overlay_window_free(WINDOW **win, PANEL **panel)
+{
+	if (*panel)
+		del_panel(*panel);
+	if (*win)
+		delwin(*win);
+	*panel = NULL;
+	*win = NULL;
+}
+
 void text_fit(char *out, size_t outlen, const char *s, int cols)
 {
 	mbstate_t st;

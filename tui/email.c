@@ -14,12 +14,7 @@ static void build(struct app *a)
 
 static void destroy(struct app *a)
 {
-	if (a->email_panel)
-		del_panel(a->email_panel);
-	if (a->email_win)
-		delwin(a->email_win);
-	a->email_win = NULL;
-	a->email_panel = NULL;
+	overlay_window_free(&a->email_win, &a->email_panel);
 }
 
 static void button(struct app *a, WINDOW *w, int y, int x, const char *label, bool on)

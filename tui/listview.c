@@ -184,13 +184,9 @@ void listview_destroy(struct listview *v)
 	}
 	menu_destroy(v);
 	if (v->sub)
-		delwin(v->sub);
-	if (v->panel)
-		del_panel(v->panel);
-	if (v->win)
-		delwin(v->win);
-	v->sub = v->win = NULL;
-	v->panel = NULL;
+		delwin(v->sub);   /* a sub-window goes before its parent */
+	v->sub = NULL;
+	overlay_window_free(&v->win, &v->panel);
 }
 
 void listview_draw(struct app *a, struct listview *v)

@@ -146,12 +146,7 @@ static void destroy(struct app *a)
 	struct pager *p = a->pager;
 	if (!p)
 		return;
-	if (p->panel)
-		del_panel(p->panel);
-	if (p->win)
-		delwin(p->win);
-	p->panel = NULL;
-	p->win = NULL;
+	overlay_window_free(&p->win, &p->panel);
 }
 
 static void draw(struct app *a)

@@ -180,13 +180,9 @@ static void destroy(struct app *a)
 	}
 	menu_destroy(v);
 	if (v->sub)
-		delwin(v->sub);
-	if (v->panel)
-		del_panel(v->panel);
-	if (v->win)
-		delwin(v->win);
-	v->sub = v->win = NULL;
-	v->panel = NULL;
+		delwin(v->sub);   /* a sub-window goes before its parent */
+	v->sub = NULL;
+	overlay_window_free(&v->win, &v->panel);
 }
 
 static void refill(struct app *a)

@@ -12,12 +12,7 @@ static void build(struct app *a)
 
 static void destroy(struct app *a)
 {
-	if (a->review_panel)
-		del_panel(a->review_panel);
-	if (a->review_win)
-		delwin(a->review_win);
-	a->review_win = NULL;
-	a->review_panel = NULL;
+	overlay_window_free(&a->review_win, &a->review_panel);
 }
 
 /* A labelled value; long ones (URLs, IDs) wrap onto up to 3 lines. */

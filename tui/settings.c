@@ -63,12 +63,7 @@ static void destroy(struct app *a)
 		lineedit_free(v->edit[i]);
 		v->edit[i] = NULL;
 	}
-	if (v->panel)
-		del_panel(v->panel);
-	if (v->win)
-		delwin(v->win);
-	v->panel = NULL;
-	v->win = NULL;
+	overlay_window_free(&v->win, &v->panel);
 }
 
 static void label(WINDOW *w, int y, const char *text, bool focused)
