@@ -59,6 +59,21 @@ wait_arrived() {
   done
   return 1
 }
+# cli_env: what every CLI suite runs under: a throw-away config (missing at
+# first: defaults), the demo key from the environment, a private history.
+cli_env() {
+  export OKAYA_CONFIG=$T_TMP/cfg/config.cfg OKAYA_API_KEY=demo-key
+  export OKAYA_HISTORY=$T_TMP/history.jsonl
+  unset OKAYA_BASE_URL XDG_CONFIG_HOME
+}
+# run_app ARGS...: runs the app; sets OUT, ERR and RC, and keeps both
+# outputs in $T_TMP/all for the suites' closing "never the key" checks.
+run_app() {
+  "$APP" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
+  RC=$?
+  OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
+  cat "$T_TMP/out" "$T_TMP/err" >>"$T_TMP/all"
+}
 t_done() { echo "$T_PASS passed, $T_FAIL failed"; [ "$T_FAIL" -eq 0 ]; }
 
 # sandbox_start [ARGS...]: starts okaya-sandbox on a free port; sets

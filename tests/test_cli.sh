@@ -6,19 +6,8 @@
 sandbox_start || { t_fail "sandbox starts"; t_done; exit 1; }
 MAIN_URL=$SANDBOX_URL MAIN_LOG=$SANDBOX_LOG
 
-# A throw-away config (missing at first: defaults) and the demo key.
-export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
-export OKAYA_API_KEY=demo-key
-export OKAYA_HISTORY=$T_TMP/history.jsonl
-unset OKAYA_BASE_URL XDG_CONFIG_HOME
-
-# run ARGS...: runs the app; sets OUT, ERR, RC.
-run() {
-  "$APP" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
-  RC=$?
-  OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
-  cat "$T_TMP/out" "$T_TMP/err" >>"$T_TMP/all"
-}
+cli_env
+run() { run_app "$@"; }
 # posts LOG: POST requests the sandbox has logged (after a moment to flush).
 posts() { sleep 0.1; grep -c 'POST' "${1:-$MAIN_LOG}"; }
 # group_level ID: the group's requested level as GET /groups reports it.

@@ -3,16 +3,9 @@
 # sending, concurrency, 429 / 5xx retries, the 401 stop, Ctrl-C, --json.
 . "$(dirname "$0")/lib.sh"
 
-export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
-export OKAYA_API_KEY=demo-key
-export OKAYA_HISTORY=$T_TMP/history.jsonl
-unset OKAYA_BASE_URL XDG_CONFIG_HOME
-
-run() {
-  "$APP" --base-url "$SANDBOX_URL" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
-  RC=$?
-  OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
-}
+cli_env
+# run ARGS...: against whichever sandbox runs now.
+run() { run_app --base-url "$SANDBOX_URL" "$@"; }
 posts() { sleep 0.1; grep -c 'POST' "$SANDBOX_LOG"; }
 count() { printf '%s\n' "$2" | grep -c -- "$1"; }
 # lines N [FLAGS]: N valid lines alternating the two demo groups.

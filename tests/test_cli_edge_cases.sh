@@ -4,16 +4,9 @@
 # unconfirmed 200s, SIGXFSZ, base-URL checks, --json details, sanitising.
 . "$(dirname "$0")/lib.sh"
 
-export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
-export OKAYA_API_KEY=demo-key
-export OKAYA_HISTORY=$T_TMP/history.jsonl
-unset OKAYA_BASE_URL XDG_CONFIG_HOME
-
-run() {
-  "$APP" --base-url "$SANDBOX_URL" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
-  RC=$?
-  OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
-}
+cli_env
+# run ARGS...: against whichever sandbox runs now.
+run() { run_app --base-url "$SANDBOX_URL" "$@"; }
 posts() { sleep 0.1; grep -c 'POST' "$SANDBOX_LOG"; }
 
 sandbox_start || { t_fail "sandbox starts"; t_done; exit 1; }

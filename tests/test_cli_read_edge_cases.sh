@@ -3,16 +3,9 @@
 # okaya-sandbox (or a tiny server started here).
 . "$(dirname "$0")/lib.sh"
 
-export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
-export OKAYA_API_KEY=demo-key
-export OKAYA_HISTORY=$T_TMP/history.jsonl
-unset OKAYA_BASE_URL XDG_CONFIG_HOME
-
-run() {
-  "$APP" --base-url "$SANDBOX_URL" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
-  RC=$?
-  OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
-}
+cli_env
+# run ARGS...: against whichever sandbox runs now.
+run() { run_app --base-url "$SANDBOX_URL" "$@"; }
 # tiny_start FILE [STATUS]: a one-answer HTTP server (any method, any path)
 # answering STATUS (200) with FILE's contents as JSON; sets TINY_URL.
 tiny_start() {

@@ -6,19 +6,12 @@
 sandbox_start || { t_fail "sandbox starts"; t_done; exit 1; }
 MAIN_URL=$SANDBOX_URL
 
-export OKAYA_CONFIG=$T_TMP/cfg/config.cfg
-export OKAYA_API_KEY=demo-key
-export OKAYA_HISTORY=$T_TMP/state/history.jsonl
-export OKAYA_BASE_URL=$MAIN_URL
-unset XDG_CONFIG_HOME XDG_STATE_HOME
-
-# run ARGS...: runs the app; sets OUT, ERR, RC; keeps everything in all.
-run() {
-  "$APP" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
-  RC=$?
-  OUT=$(cat "$T_TMP/out") ERR=$(cat "$T_TMP/err")
-  cat "$T_TMP/out" "$T_TMP/err" >>"$T_TMP/all"
-}
+cli_env
+# The history in a directory of its own (some checks create it); the
+# sandbox through the environment.
+export OKAYA_HISTORY=$T_TMP/state/history.jsonl OKAYA_BASE_URL=$MAIN_URL
+unset XDG_STATE_HOME
+run() { run_app "$@"; }
 # py CODE: runs python over stdin (the JSON at hand).
 py() { local c=$1; shift; python3 -c "import json, sys
 $c" "$@"; }
