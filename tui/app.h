@@ -156,8 +156,12 @@ attr_t app_attr(const struct app *a, int pair);
 void draw_frame(WINDOW *w, const char *title);
 /* Copies s clipped to cols columns and padded with spaces to exactly cols. */
 void text_fit(char *out, size_t outlen, const char *s, int cols);
-/* Display width of a UTF-8 string (invalid bytes count 4: "\xNN"). */
+/* Display width of a UTF-8 string, as draw_text shows it. */
 int text_width(const char *s);
+/* One character of s (left > 0 bytes): sets *wc and its columns *cw, and
+ * returns its length in bytes. A byte that starts no valid character, or a
+ * character without a width, comes out as one '?' one column wide. */
+size_t text_next(const char *s, size_t left, mbstate_t *st, wchar_t *wc, int *cw);
 /* url with the password of a "user:password@" part as "***", for the screen. */
 void url_for_display(const char *url, char *out, size_t outlen);
 

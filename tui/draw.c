@@ -6,6 +6,22 @@
 #include "escape.h"
 #include "url.h"
 
+size_t text_next(const char *s, size_t left, mbstate_t *st, wchar_t *wc, int *cw)
+{
+	size_t r = mbrtowc(wc, s, left, st);
+	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+		memset(st, 0, sizeof *st);
+		*wc = L'?';
+		r = 1;
+	}
+	*cw = wcwidth(*wc);
+	if (*cw < 0) {
+		*cw = 1;
+		*wc = L'?';
+	}
+	return r;
+}
+
 int draw_text(WINDOW *w, int y, int x, const char *s, int width)
 {
 	if (width <= 0 || !s)
@@ -14,32 +30,15 @@ int draw_text(WINDOW *w, int y, int x, const char *s, int width)
 	memset(&st, 0, sizeof st);
 	int used = 0;
 	wmove(w, y, x);
-	const char *p = s;
-	size_t left = strlen(s);
-	while (left > 0) {
+	for (size_t left = strlen(s); left > 0;) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, p, left, &st);
-		if (r == (size_t)-1 || r == (size_t)-2) {
-			/* Not valid in this locale: show one '?' per byte. */
-			memset(&st, 0, sizeof st);
-			if (used + 1 > width)
-				break;
-			waddch(w, '?');
-			used++;
-			p++;
-			left--;
-			continue;
-		}
-		if (r == 0)
-			break;
-		int cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 1, wc = L'?';
+		int cw;
+		size_t r = text_next(s, left, &st, &wc, &cw);
 		if (used + cw > width)
 			break;
 		waddnwstr(w, &wc, 1);
 		used += cw;
-		p += r;
+		s += r;
 		left -= r;
 	}
 	return used;
@@ -50,21 +49,13 @@ int draw_wrap(WINDOW *w, int y, int x, const char *s, int width, int max_lines)
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
 	int line = 0, used = 0;
-	size_t left = strlen(s);
 	if (width <= 0 || max_lines <= 0)
 		return 0;
 	wmove(w, y, x);
-	while (left > 0) {
+	for (size_t left = strlen(s); left > 0;) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, s, left, &st);
-		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-			memset(&st, 0, sizeof st);
-			wc = L'?';
-			r = 1;
-		}
-		int cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 1, wc = L'?';
+		int cw;
+		size_t r = text_next(s, left, &st, &wc, &cw);
 		if (used + cw > width) {
 			if (++line >= max_lines)
 				break;
@@ -99,19 +90,11 @@ int text_width(const char *s)
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
 	int width = 0;
-	size_t left = strlen(s);
-	while (left > 0) {
+	for (size_t left = strlen(s); left > 0;) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, s, left, &st);
-		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-			memset(&st, 0, sizeof st);
-			width += 1;
-			s++;
-			left--;
-			continue;
-		}
-		int cw = wcwidth(wc);
-		width += cw < 0 ? 1 : cw;
+		int cw;
+		size_t r = text_next(s, left, &st, &wc, &cw);
+		width += cw;
 		s += r;
 		left -= r;
 	}

@@ -87,15 +87,8 @@ static void wrap_line(struct pager *p, size_t *cap, const char *s, int width)
 		memset(&st, 0, sizeof st);
 		while (i < len) {
 			wchar_t wc;
-			size_t r = mbrtowc(&wc, s + i, len - i, &st);
-			if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-				memset(&st, 0, sizeof st);
-				wc = L'?';
-				r = 1;
-			}
-			int cw = wcwidth(wc);
-			if (cw < 0)
-				cw = 1;
+			int cw;
+			size_t r = text_next(s + i, len - i, &st, &wc, &cw);
 			if (cols + cw > room)
 				break;
 			cols += cw;
